@@ -61,11 +61,11 @@ func (c JSONCondition) eval(v any, i int, at JSONPath) error {
 			}
 			return nil
 		}
-		return fmt.Errorf("%s: %s is %s, not an array or object", JSONPath(append(at, step)), JSONPath(at), formatJSON(v))
+		return fmt.Errorf("%s: %s is %s, not an array or object", JSONPath(append(at, step)), JSONPath(at), jsonFormat(v))
 	case step.isIndex():
 		x, ok := v.([]any)
 		if !ok {
-			return fmt.Errorf("%s: %s is %s, not an array", JSONPath(append(at, step)), JSONPath(at), formatJSON(v))
+			return fmt.Errorf("%s: %s is %s, not an array", JSONPath(append(at, step)), JSONPath(at), jsonFormat(v))
 		}
 		if step.Index >= len(x) {
 			return fmt.Errorf("%s: no such index, the array has %d elements", JSONPath(append(at, step)), len(x))
@@ -74,7 +74,7 @@ func (c JSONCondition) eval(v any, i int, at JSONPath) error {
 	default:
 		x, ok := v.(map[string]any)
 		if !ok {
-			return fmt.Errorf("%s: %s is %s, not an object", JSONPath(append(at, step)), JSONPath(at), formatJSON(v))
+			return fmt.Errorf("%s: %s is %s, not an object", JSONPath(append(at, step)), JSONPath(at), jsonFormat(v))
 		}
 		e, ok := x[step.Key]
 		if !ok {
@@ -94,22 +94,22 @@ func (c JSONCondition) check(v any, at JSONPath) error {
 		if jsonEqual(v, c.Value) {
 			return nil
 		}
-		return fmt.Errorf("%s is %s, expected %s", at, formatJSON(v), formatJSON(c.Value))
+		return fmt.Errorf("%s is %s, expected %s", at, jsonFormat(v), jsonFormat(c.Value))
 	case OpNe:
 		if !jsonEqual(v, c.Value) {
 			return nil
 		}
-		return fmt.Errorf("%s is %s, expected anything but %s", at, formatJSON(v), formatJSON(c.Value))
+		return fmt.Errorf("%s is %s, expected anything but %s", at, jsonFormat(v), jsonFormat(c.Value))
 	case OpLt, OpLe, OpGt, OpGe:
 		want, _ := c.Value.(float64)
-		got, ok := toNumber(v)
+		got, ok := jsonToNumber(v)
 		if !ok {
-			return fmt.Errorf("%s is %s, expected a number %s %s", at, formatJSON(v), c.Op, formatJSON(want))
+			return fmt.Errorf("%s is %s, expected a number %s %s", at, jsonFormat(v), c.Op, jsonFormat(want))
 		}
-		if compare(got, c.Op, want) {
+		if condCompare(got, c.Op, want) {
 			return nil
 		}
-		return fmt.Errorf("%s is %s, expected %s %s", at, formatJSON(got), c.Op, formatJSON(want))
+		return fmt.Errorf("%s is %s, expected %s %s", at, jsonFormat(got), c.Op, jsonFormat(want))
 	case OpMatch:
 		re, _ := c.Value.(*regexp.Regexp)
 		if re == nil {
@@ -120,20 +120,20 @@ func (c JSONCondition) check(v any, at JSONPath) error {
 		case string:
 			text = x
 		case map[string]any, []any:
-			return fmt.Errorf("%s is %s, expected a string matching %s", at, formatJSON(v), re)
+			return fmt.Errorf("%s is %s, expected a string matching %s", at, jsonFormat(v), re)
 		default:
 			// Numbers and booleans are matched as they appear in JSON.
-			text = formatJSON(x)
+			text = jsonFormat(x)
 		}
 		if re.MatchString(text) {
 			return nil
 		}
-		return fmt.Errorf("%s is %s, expected it to match %s", at, formatJSON(v), re)
+		return fmt.Errorf("%s is %s, expected it to match %s", at, jsonFormat(v), re)
 	}
 	return errors.New(at.String() + ": unknown operator " + strconv.Quote(string(c.Op)))
 }
 
-func compare(got float64, op CondOp, want float64) bool {
+func condCompare(got float64, op CondOp, want float64) bool {
 	switch op {
 	case OpLt:
 		return got < want
@@ -159,13 +159,13 @@ func jsonEqual(got, want any) bool {
 		g, ok := got.(string)
 		return ok && g == w
 	case float64:
-		g, ok := toNumber(got)
+		g, ok := jsonToNumber(got)
 		return ok && g == w
 	}
 	return false
 }
 
-func toNumber(v any) (float64, bool) {
+func jsonToNumber(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
 		return x, true
@@ -180,12 +180,12 @@ func toNumber(v any) (float64, bool) {
 	return 0, false
 }
 
-// maxShown bounds how much of a long string a message repeats.
-const maxShown = 64
+// condMaxShown bounds how much of a long string a message repeats.
+const condMaxShown = 64
 
-// formatJSON shows a value the way it appears in JSON, shortening what would
+// jsonFormat shows a value the way it appears in JSON, shortening what would
 // make a result's error text unreadable.
-func formatJSON(v any) string {
+func jsonFormat(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
@@ -203,8 +203,8 @@ func formatJSON(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case string:
-		if utf8.RuneCountInString(x) > maxShown {
-			x = string([]rune(x)[:maxShown]) + "…"
+		if utf8.RuneCountInString(x) > condMaxShown {
+			x = string([]rune(x)[:condMaxShown]) + "…"
 		}
 		var b strings.Builder
 		enc := json.NewEncoder(&b)

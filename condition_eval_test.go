@@ -82,7 +82,7 @@ func TestJSONConditionEval(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tt := range tests {
-			name := tt.path + " " + strings.TrimSpace(formatJSON(tt.value))
+			name := tt.path + " " + strings.TrimSpace(jsonFormat(tt.value))
 			if useNumber {
 				name = "UseNumber/" + name
 			}

@@ -9,10 +9,6 @@ import (
 	"strings"
 )
 
-// condOps lists the operator prefixes, longest first so that "<=" is not
-// read as "<" followed by "=5".
-var condOps = []CondOp{OpEq, OpNe, OpLe, OpGe, OpLt, OpGt, OpMatch}
-
 const condHelp = `write a value for equality ("up", 42, true, null) or a string with an operator: ` +
 	`"== x", "!= x", "< 5", "<= 5", "> 5", ">= 5", "~ regexp" or "exists"`
 
@@ -54,7 +50,7 @@ func ParseJSONCondition(path string, value any) (JSONCondition, error) {
 			return JSONCondition{}, err
 		}
 	default:
-		return JSONCondition{}, condErrorf(p, "expected a string, number, true, false or null, got %s; %s", describeYAMLish(value), condHelp)
+		return JSONCondition{}, condErrorf(p, "expected a string, number, true, false or null, got %s; %s", condDescribeValue(value), condHelp)
 	}
 	c.Source = c.describe()
 	return c, nil
@@ -66,7 +62,8 @@ func parseCondString(c *JSONCondition, s string) error {
 		c.Op = OpExists
 		return nil
 	}
-	for _, op := range condOps {
+	// Longest first, so that "<=" is not read as "<" followed by "=5".
+	for _, op := range []CondOp{OpEq, OpNe, OpLe, OpGe, OpLt, OpGt, OpMatch} {
 		if !strings.HasPrefix(t, string(op)) {
 			continue
 		}
@@ -74,7 +71,7 @@ func parseCondString(c *JSONCondition, s string) error {
 		c.Op = op
 		switch op {
 		case OpEq, OpNe:
-			c.Value = literal(operand)
+			c.Value = condLiteral(operand)
 		case OpLt, OpLe, OpGt, OpGe:
 			f, err := strconv.ParseFloat(operand, 64)
 			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -90,7 +87,7 @@ func parseCondString(c *JSONCondition, s string) error {
 			}
 			re, err := regexp.Compile(operand)
 			if err != nil {
-				return condErrorf(c.Path, "%q: bad regular expression: %v", s, regexpProblem(err))
+				return condErrorf(c.Path, "%q: bad regular expression: %v", s, condRegexpProblem(err))
 			}
 			c.Value = re
 		}
@@ -100,9 +97,9 @@ func parseCondString(c *JSONCondition, s string) error {
 	return nil
 }
 
-// literal reads the operand of == and != as JSON when it is a JSON scalar
+// condLiteral reads the operand of == and != as JSON when it is a JSON scalar
 // (42, true, null, "quoted"), else as a bare string: "== up" means "up".
-func literal(s string) any {
+func condLiteral(s string) any {
 	if s == "" {
 		return ""
 	}
@@ -116,9 +113,9 @@ func literal(s string) any {
 	return s
 }
 
-// regexpProblem strips the Go prefix "error parsing regexp: " that repeats
+// condRegexpProblem strips the Go prefix "error parsing regexp: " that repeats
 // what the message already says.
-func regexpProblem(err error) string {
+func condRegexpProblem(err error) string {
 	return strings.TrimPrefix(err.Error(), "error parsing regexp: ")
 }
 
@@ -126,7 +123,7 @@ func condErrorf(p JSONPath, format string, args ...any) error {
 	return Errorf(EINVALID, "json condition on %s: %s", p, fmt.Sprintf(format, args...))
 }
 
-func describeYAMLish(v any) string {
+func condDescribeValue(v any) string {
 	switch v.(type) {
 	case map[string]any, map[any]any:
 		return "a mapping"
@@ -141,12 +138,12 @@ func (c JSONCondition) describe() string {
 	if c.Op == OpExists {
 		return c.Path.String() + " exists"
 	}
-	return c.Path.String() + " " + string(c.Op) + " " + formatOperand(c.Value)
+	return c.Path.String() + " " + string(c.Op) + " " + condFormatOperand(c.Value)
 }
 
-func formatOperand(v any) string {
+func condFormatOperand(v any) string {
 	if re, ok := v.(*regexp.Regexp); ok {
 		return re.String()
 	}
-	return formatJSON(v)
+	return jsonFormat(v)
 }

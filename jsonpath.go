@@ -10,20 +10,20 @@ import (
 // "$" is optional ("a.b" means "$.a.b") because people write both. Errors
 // name the 1-based column of the problem so a long path can be fixed at once.
 func ParseJSONPath(s string) (JSONPath, error) {
-	p := pathParser{src: s}
+	p := jsonPathParser{src: s}
 	return p.parse()
 }
 
-type pathParser struct {
+type jsonPathParser struct {
 	src string
 	pos int
 }
 
-func (p *pathParser) errorf(col int, format string, args ...any) error {
+func (p *jsonPathParser) errorf(col int, format string, args ...any) error {
 	return Errorf(EINVALID, "json path %q: column %d: %s", p.src, col+1, fmt.Sprintf(format, args...))
 }
 
-func (p *pathParser) parse() (JSONPath, error) {
+func (p *jsonPathParser) parse() (JSONPath, error) {
 	if strings.TrimSpace(p.src) == "" {
 		return nil, Errorf(EINVALID, "json path is empty; write $ for the whole document or e.g. $.status")
 	}
@@ -69,7 +69,7 @@ func (p *pathParser) parse() (JSONPath, error) {
 
 // bareKey reads a key written after a dot. Anything that could be confused
 // with path syntax must go in brackets instead.
-func (p *pathParser) bareKey() (PathStep, error) {
+func (p *jsonPathParser) bareKey() (PathStep, error) {
 	start := p.pos
 	for p.pos < len(p.src) && !strings.ContainsRune(".[]'\" \t*$", rune(p.src[p.pos])) {
 		p.pos++
@@ -83,7 +83,7 @@ func (p *pathParser) bareKey() (PathStep, error) {
 	return PathStep{Key: p.src[start:p.pos], Index: -1}, nil
 }
 
-func (p *pathParser) bracket() (PathStep, error) {
+func (p *jsonPathParser) bracket() (PathStep, error) {
 	open := p.pos
 	p.pos++ // '['
 	if p.pos >= len(p.src) {
@@ -123,7 +123,7 @@ func (p *pathParser) bracket() (PathStep, error) {
 }
 
 // quoted reads a 'single' or "double" quoted key with \\ and \<quote> escapes.
-func (p *pathParser) quoted(q byte) (string, error) {
+func (p *jsonPathParser) quoted(q byte) (string, error) {
 	open := p.pos
 	p.pos++
 	var b strings.Builder
@@ -163,7 +163,7 @@ func (s PathStep) format(b *strings.Builder) {
 		b.WriteByte('[')
 		b.WriteString(strconv.Itoa(s.Index))
 		b.WriteByte(']')
-	case plainKey(s.Key):
+	case jsonPlainKey(s.Key):
 		b.WriteByte('.')
 		b.WriteString(s.Key)
 	default:
@@ -173,7 +173,7 @@ func (s PathStep) format(b *strings.Builder) {
 	}
 }
 
-func plainKey(k string) bool {
+func jsonPlainKey(k string) bool {
 	if k == "" {
 		return false
 	}

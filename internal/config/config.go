@@ -1,0 +1,143 @@
+// Package config reads sitrep's configuration file: YAML with ${ENV}
+// interpolation, defaults, and validation whose every message carries the
+// FILE:LINE:COL of the problem and says what would be valid.
+//
+// The file is described once, by the field tables in sections.go; decoding,
+// the JSON Schema (Schema) and docs/configuration.md are all derived from
+// them.
+package config
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"sitrep"
+)
+
+// Config is a loaded, validated configuration file.
+type Config struct {
+	Path     string // file it came from
+	Location string // this node's location label, default "local"
+	Storage  Storage
+	Defaults MonitorDefaults  // as resolved
+	Monitors []sitrep.Monitor // validated, defaults applied, in file order
+	Hash     string           // sha256 of the file bytes, to notice changes
+}
+
+// Storage says where data is kept.
+type Storage struct {
+	Driver string // "sqlite" (default) or "postgres"
+	// Path is the SQLite file, made absolute relative to the configuration
+	// file's directory; "" when unset, and the app picks its data directory.
+	Path          string
+	URL           string        // postgres URL
+	Budget        int64         // bytes, default 1 GiB
+	MinFreeDisk   int64         // below this free space raw results are dropped; default 256 MiB
+	FlushInterval time.Duration // how often buffered results are written; default 1s
+}
+
+// MonitorDefaults are the values monitors take unless they set their own.
+type MonitorDefaults struct {
+	Interval       time.Duration
+	Timeout        time.Duration // at most Interval for a monitor that inherits it
+	FailuresToDown int
+	SuccessesToUp  int
+}
+
+// Load reads and parses the file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse parses data, the contents of the file at path; path is used for
+// messages and to resolve relative paths. ${VAR} references are read from
+// the process environment. When anything is wrong it returns a nil Config and
+// an *Errors listing every problem, in file order.
+func Parse(path string, data []byte) (*Config, error) {
+	return parse(path, data, os.LookupEnv)
+}
+
+func parse(path string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	p := &problems{file: path}
+	sum := sha256.Sum256(data)
+	cfg := &Config{Path: path, Hash: hex.EncodeToString(sum[:])}
+
+	root := parseYAML(p, data)
+	if root == nil {
+		return nil, p.err()
+	}
+	interpolate(p, root, lookup)
+
+	dir := filepath.Dir(path)
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	d := &decoder{p: p, dir: dir, budget: 100000}
+	s := newSpec()
+	var body *yaml.Node
+	if len(root.Content) > 0 {
+		body = root.Content[0]
+	}
+	top := d.mapping(body, s.top, mappingOptions{where: "at the top level"})
+
+	cfg.Location = top.str("location")
+	if msg := checkLabel(cfg.Location); msg != "" {
+		p.at(top.at("location"), "location: %s", msg)
+	}
+	cfg.Storage = d.storage(top.sub("storage"))
+	cfg.Defaults = d.defaults(top.sub("defaults"))
+	if n, ok := top.m["monitors"].val.(*yaml.Node); ok {
+		cfg.Monitors = d.monitors(s, n, cfg.Defaults)
+	}
+
+	if len(p.list) > 0 {
+		slices.SortStableFunc(p.list, func(a, b *Error) int {
+			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+		})
+		return nil, p.err()
+	}
+	return cfg, nil
+}
+
+// parseYAML returns the document node, or nil after recording why there is
+// none. An empty file is an empty document.
+func parseYAML(p *problems, data []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &yaml.Node{Kind: yaml.DocumentNode}
+		}
+		p.syntax(data, err)
+		return nil
+	}
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		switch {
+		case errors.Is(err, io.EOF):
+			return &doc
+		case err != nil:
+			p.syntax(data, err)
+			return nil
+		case len(next.Content) > 0 && !isNull(next.Content[0]):
+			p.at(&next, "a second YAML document (after ---) is not supported; keep everything in one document")
+			return nil
+		}
+	}
+}
