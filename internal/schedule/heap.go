@@ -15,6 +15,9 @@ type entry struct {
 	next     time.Time
 	nextNs   int64 // next as Unix nanoseconds: comparing these is most of the heap's work
 	index    int   // position in the heap, kept by the heap methods
+	// first is set until the first run, which may come before the
+	// monitor's phase (see firstRun); after it the monitor rejoins its phase.
+	first bool
 }
 
 func (e *entry) setNext(t time.Time) {

@@ -39,6 +39,24 @@ func NextRun(id string, interval time.Duration, now time.Time) time.Time {
 	return time.Unix(0, base).In(now.Location())
 }
 
+// StartRate is how many newly added monitors per second get their first
+// check. A few monitors are checked within a second of start, so a new user
+// sees states at once; 50,000 are spread over 50 s — never a herd, and never
+// later than their own phase would put them.
+const StartRate = 1000
+
+// firstRun returns when a monitor added now, among added in the same
+// update, runs first: at its hash-derived offset within the start-up spread.
+func firstRun(id string, interval time.Duration, added int, now time.Time) time.Time {
+	interval = max(interval, MinInterval)
+	spread := min(interval, max(time.Second, time.Duration(added)*time.Second/StartRate))
+	first := now.Add(Phase(id, spread))
+	if next := NextRun(id, interval, now); next.Before(first) {
+		return next
+	}
+	return first
+}
+
 func mod(a, b int64) int64 {
 	m := a % b
 	if m < 0 {

@@ -145,13 +145,19 @@ func (s *Scheduler) Update(monitors []*sitrep.Monitor) {
 	s.parked = false
 	now := s.clock.Now()
 	seen := make(map[string]bool, len(monitors))
+	added := 0
+	for _, m := range monitors {
+		if _, ok := s.entries[m.ID]; !ok {
+			added++
+		}
+	}
 	for _, m := range monitors {
 		seen[m.ID] = true
 		iv := max(m.Interval, MinInterval)
 		e, ok := s.entries[m.ID]
 		if !ok {
-			e = &entry{id: m.ID, m: m, interval: iv, host: Host(m)}
-			e.setNext(NextRun(m.ID, iv, now))
+			e = &entry{id: m.ID, m: m, interval: iv, host: Host(m), first: true}
+			e.setNext(firstRun(m.ID, iv, added, now))
 			s.entries[m.ID] = e
 			heap.Push(&s.heap, e)
 			continue
@@ -297,6 +303,10 @@ func (s *Scheduler) dispatchDueLocked(now time.Time) {
 		e := s.heap[0]
 		planned := e.next
 		e.setNext(planned.Add(e.interval))
+		if e.first {
+			e.first = false
+			e.setNext(NextRun(e.id, e.interval, planned.Add(e.interval/2)))
+		}
 		if !e.next.After(now) {
 			// More than an interval behind: run once, late, and rejoin the
 			// phase instead of firing a burst of catch-up runs.

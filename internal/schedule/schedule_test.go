@@ -258,19 +258,24 @@ func TestFirstIntervalCoverage(t *testing.T) {
 	if len(h.runs) != n {
 		t.Fatalf("%d of %d monitors ran in the first minute", len(h.runs), n)
 	}
+	// First runs are spread at StartRate; a monitor whose phase falls late
+	// in the minute may run a second time, so all runs together may reach
+	// StartRate plus the steady rate in a second, never a herd.
 	for id, runs := range h.runs {
-		if len(runs) != 1 {
-			t.Fatalf("%s ran %d times in its first interval", id, len(runs))
+		if len(runs) == 0 || len(runs) > 2 {
+			t.Fatalf("%s ran %d times in its first interval, want 1 or 2", id, len(runs))
 		}
 		p := runs[0]
-		if !p.After(t0) || p.After(t0.Add(time.Minute)) {
+		if p.Before(t0) || p.After(t0.Add(time.Minute)) {
 			t.Fatalf("%s planned at %v, outside the first minute", id, p)
 		}
-		perSecond[p.Unix()]++
+		for _, r := range runs {
+			perSecond[r.Unix()]++
+		}
 	}
 	for sec, c := range perSecond {
-		if c > n/60*2 {
-			t.Errorf("%d checks planned in second %d; want them spread (~%d/s)", c, sec, n/60)
+		if limit := StartRate + n/60; c > limit*11/10 {
+			t.Errorf("%d checks planned in second %d; want them spread (at most ~%d/s)", c, sec, limit)
 		}
 	}
 	if h.lag.max > time.Second {
@@ -364,9 +369,16 @@ func TestHangingHostDoesNotDelayOthers(t *testing.T) {
 		t.Errorf("Stats = %+v, more running than the global limit", st)
 	}
 	for _, m := range healthy {
+		// The first run comes early (start-up spread), then the monitor
+		// rejoins its phase: 6 or 7 runs in 6 intervals, never a long gap.
 		runs := h.runsOf(m.ID)
-		if len(runs) != 6 {
-			t.Errorf("%s ran %d times in 6 intervals, want 6: %v; %+v", m.ID, len(runs), runs, h.s.Stats())
+		if len(runs) < 6 || len(runs) > 7 {
+			t.Errorf("%s ran %d times in 6 intervals, want 6 or 7: %v; %+v", m.ID, len(runs), runs, h.s.Stats())
+		}
+		for i := 1; i < len(runs); i++ {
+			if gap := runs[i].Sub(runs[i-1]); gap > 15*time.Second+time.Second {
+				t.Errorf("%s: gap of %v between runs, want at most 1.5 intervals", m.ID, gap)
+			}
 		}
 	}
 	if h.lag.max > time.Second {
@@ -400,7 +412,7 @@ func TestUpdate(t *testing.T) {
 	}{
 		{"keep", keepNext, true},
 		{"change", NextRun("change", 5*time.Minute, now), true},
-		{"added", NextRun("added", time.Minute, now), true},
+		{"added", firstRun("added", time.Minute, 1, now), true},
 		{"remove", time.Time{}, false},
 	}
 	for _, tt := range tests {
@@ -418,15 +430,15 @@ func TestUpdate(t *testing.T) {
 	if got := len(h.runsOf("remove")); got != removedRuns {
 		t.Errorf("removed monitor ran %d more times", got-removedRuns)
 	}
-	if got := len(h.runsOf("added")); got != 5 {
-		t.Errorf("added monitor ran %d times in 5 minutes, want 5", got)
+	if got := len(h.runsOf("added")); got < 5 || got > 6 {
+		t.Errorf("added monitor ran %d times in 5 minutes, want 5 or 6", got)
 	}
 	if got := len(h.runsOf("change")) - changeRuns; got != 1 {
 		t.Errorf("changed monitor ran %d times in its new 5-minute interval, want 1", got)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, r := range h.runs["keep"] {
+	for _, r := range h.runs["keep"][1:] { // the first run is the early start-up one
 		if off := time.Duration(mod(r.UnixNano(), int64(time.Minute))); off != Phase("keep", time.Minute) {
 			t.Errorf("unchanged monitor run at %v, off its phase", r)
 		}
@@ -455,4 +467,32 @@ func TestStopCancelsHangingChecksWhenCtxEnds(t *testing.T) {
 		t.Fatal("Stop with an ended context returned nil while a check hung")
 	}
 	<-cancelled
+}
+
+// TestFirstRunIsPrompt checks that a small setup is checked within a second
+// of start, whatever the interval, and a big one within its first interval.
+func TestFirstRunIsPrompt(t *testing.T) {
+	tests := []struct {
+		name     string
+		added    int
+		interval time.Duration
+		within   time.Duration
+	}{
+		{"one monitor, 1h interval", 1, time.Hour, time.Second},
+		{"500 monitors, 30s", 500, 30 * time.Second, time.Second},
+		{"10,000 monitors, 30s", 10000, 30 * time.Second, 10 * time.Second},
+		{"50,000 monitors, 60s", 50000, time.Minute, 50 * time.Second},
+		{"50,000 monitors, 10s", 50000, 10 * time.Second, 10 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for i := range 200 {
+				id := fmt.Sprintf("m%d", i)
+				got := firstRun(id, tt.interval, tt.added, t0).Sub(t0)
+				if got < 0 || got >= tt.within {
+					t.Fatalf("firstRun(%s) = +%v, want within %v", id, got, tt.within)
+				}
+			}
+		})
+	}
 }
