@@ -28,6 +28,10 @@ type Options struct {
 	// rendered once per TTL instead of once per request; 0 renders every time.
 	// One second keeps a 10,000-monitor list cheap and still fresh.
 	ListCacheTTL time.Duration
+
+	// Pages serves the public status pages; nil leaves them out and keeps
+	// the monitor overview at /.
+	Pages sitrep.StatusPageService
 }
 
 // Server routes sitrep's HTTP endpoints. It is an http.Handler.
@@ -50,6 +54,8 @@ type Server struct {
 	listTTL       time.Duration
 	listCache     renderCache
 	overviewCache renderCache
+
+	pub *publicPages // nil without Options.Pages
 }
 
 // apiCatchAll catches every API path no other pattern claims.
@@ -94,7 +100,13 @@ func New(opts Options) *Server {
 		mux.HandleFunc("GET /ping/{token}"+p.suffix, s.pingHandler(p.kind))
 		mux.HandleFunc("POST /ping/{token}"+p.suffix, s.pingHandler(p.kind))
 	}
-	mux.HandleFunc("GET /{$}", s.handleOverview)
+	if opts.Pages != nil {
+		// The public page takes / and the monitor overview moves aside.
+		s.registerPages(mux, opts.Pages)
+		mux.HandleFunc("GET /overview", s.handleOverview)
+	} else {
+		mux.HandleFunc("GET /{$}", s.handleOverview)
+	}
 	mux.HandleFunc("GET /static/{name}", s.handleStatic)
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)
