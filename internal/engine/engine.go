@@ -50,6 +50,12 @@ type Options struct {
 	// MaxBuffered caps results held while storage is failing; beyond it the
 	// oldest are dropped and counted. Default 100,000.
 	MaxBuffered int
+	// OnStateChange, if set, is called after a state change has been stored
+	// and made visible, so that component status and incident automation
+	// react at once instead of on their next tick. It runs on the check's
+	// goroutine with the monitor's lock held: it must not block or call back
+	// into the engine.
+	OnStateChange func(sitrep.StateChange)
 }
 
 // Defaults for Options.
@@ -68,6 +74,7 @@ type Engine struct {
 	store         sitrep.Store
 	prober        Prober
 	heartbeat     HeartbeatFunc
+	onChange      func(sitrep.StateChange)
 	clock         sitrep.Clock
 	log           *slog.Logger
 	obs           sitrep.Observer
@@ -124,6 +131,7 @@ func New(opts Options) *Engine {
 		store:         opts.Store,
 		prober:        opts.Prober,
 		heartbeat:     opts.Heartbeat,
+		onChange:      opts.OnStateChange,
 		clock:         opts.Clock,
 		log:           opts.Logger.With("component", "engine"),
 		obs:           opts.Observer,

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -348,5 +350,33 @@ func BenchmarkDeliver(b *testing.B) {
 		if i%100_000 == 0 {
 			_ = e.Flush(ctx)
 		}
+	}
+}
+
+// TestOnStateChangeSeesOnlyStoredChanges: the hook fires once per change the
+// store accepted, after it is visible, and never for a change it refused.
+func TestOnStateChangeSeesOnlyStoredChanges(t *testing.T) {
+	var mu sync.Mutex
+	var seen []sitrep.State
+	f := newFixture(t, nil, Options{OnStateChange: func(c sitrep.StateChange) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, c.To)
+	}}, tcpMonitor("web", 1, 1))
+	f.script("web", up, down, down, up)
+	for i := range 4 {
+		f.store.set(func(s *fakeStore) {
+			s.changeErr = nil
+			if i == 1 {
+				s.changeErr = errStorage
+			}
+		})
+		f.runNext("web")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []sitrep.State{sitrep.StateUp, sitrep.StateDown, sitrep.StateUp}
+	if fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Errorf("OnStateChange saw %v, want %v", seen, want)
 	}
 }

@@ -221,7 +221,7 @@ func (e *Engine) deliverLocked(ctx context.Context, ms *monState, r sitrep.Resul
 		ms.pending = change
 	}
 	ms.visible.LastResult = st.LastResult
-	stateChanged := false
+	var stored *sitrep.StateChange
 	if st.State != ms.visible.State {
 		c := sitrep.StateChange{MonitorID: ms.id, To: st.State, At: st.Since}
 		if ms.pending != nil {
@@ -235,7 +235,7 @@ func (e *Engine) deliverLocked(ctx context.Context, ms *monState, r sitrep.Resul
 			e.log.Info("monitor state changed", "monitor", ms.id, "from", c.From, "to", c.To, "reason", c.Reason)
 			ms.visible = st
 			ms.pending = nil
-			stateChanged = true
+			stored = &c
 		}
 	} else {
 		ms.pending = nil
@@ -243,8 +243,11 @@ func (e *Engine) deliverLocked(ctx context.Context, ms *monState, r sitrep.Resul
 	// Publish, then bump the generations: a reader that sees a new
 	// generation is sure to see the view that caused it.
 	ms.publish()
-	if stateChanged {
+	if stored != nil {
 		e.stateGen.Add(1)
 	}
 	e.gen.Add(1)
+	if stored != nil && e.onChange != nil {
+		e.onChange(*stored)
+	}
 }
