@@ -1,0 +1,263 @@
+// Package app is the composition root: the only package that imports the
+// adapters and wires them together. It does not touch signals, so the whole
+// server can be started and stopped inside a test (alertmanager's habit).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"sitrep"
+	"sitrep/internal/config"
+	"sitrep/internal/engine"
+	"sitrep/internal/metrics"
+	"sitrep/internal/probe"
+	"sitrep/internal/sqlstore"
+	"sitrep/internal/web"
+)
+
+// DefaultConfigFile is used when no --config is given; a starter is written
+// there if it does not exist.
+const DefaultConfigFile = "sitrep.yaml"
+
+// DefaultDataDir holds the embedded database unless --data says otherwise.
+const DefaultDataDir = "sitrep-data"
+
+// DefaultListen is loopback only: exposing sitrep is a decision, not a default.
+const DefaultListen = "127.0.0.1:8080"
+
+// Options are what main collects from flags and the environment.
+type Options struct {
+	// ConfigPath is the config file; "" means DefaultConfigFile, which is
+	// created with a starter config when missing. An explicitly named file
+	// must exist.
+	ConfigPath string
+	DataDir    string
+	Listen     string
+	Logger     *slog.Logger
+	// Stdout receives the start-up banner (where sitrep listens, what it wrote).
+	Stdout  io.Writer
+	Version string
+	Clock   sitrep.Clock
+	// WatchInterval is how often the config file is checked for changes;
+	// 0 means 2s, negative disables watching.
+	WatchInterval time.Duration
+}
+
+// App is a running sitrep server.
+type App struct {
+	opts     Options
+	logger   *slog.Logger
+	cleanups []func(context.Context) error
+
+	mu     sync.Mutex // serialises reloads
+	cfg    *config.Config
+	store  *sqlstore.Store
+	engine *engine.Engine
+	server *http.Server
+	ln     net.Listener
+}
+
+// New returns an App; nothing happens until Start.
+func New(opts Options) *App {
+	if opts.DataDir == "" {
+		opts.DataDir = DefaultDataDir
+	}
+	if opts.Listen == "" {
+		opts.Listen = DefaultListen
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = io.Discard
+	}
+	if opts.Clock == nil {
+		opts.Clock = sitrep.SystemClock()
+	}
+	if opts.WatchInterval == 0 {
+		opts.WatchInterval = 2 * time.Second
+	}
+	return &App{opts: opts, logger: opts.Logger}
+}
+
+// Start creates what is missing (data directory, starter config), opens
+// storage, starts the engine and the web server. On error, whatever was
+// started is stopped again.
+func (a *App) Start(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			_ = a.Stop(context.WithoutCancel(ctx))
+		}
+	}()
+
+	listener, err := net.Listen("tcp", a.opts.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (choose another address with --listen or SITREP_LISTEN)", a.opts.Listen, err)
+	}
+	a.ln = listener
+	a.onStop(func(context.Context) error {
+		err := listener.Close()
+		if errors.Is(err, net.ErrClosed) {
+			return nil
+		}
+		return err
+	})
+
+	var wrote []string
+	cfgPath, created, err := ensureConfig(a.opts.ConfigPath, selfURL(listener.Addr()))
+	if err != nil {
+		return err
+	}
+	if created {
+		wrote = append(wrote, cfgPath+" (starter config)")
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return fmt.Errorf("load config: %w", err)
+	}
+	a.cfg = cfg
+
+	dbPath := cfg.Storage.Path
+	if dbPath == "" {
+		dbPath = filepath.Join(a.opts.DataDir, "sitrep.db")
+	}
+	_, statErr := os.Stat(dbPath)
+	store, err := openStore(ctx, cfg, a.opts.DataDir, a.logger.With("component", "store"))
+	if err != nil {
+		return err
+	}
+	a.store = store
+	a.onStop(func(context.Context) error { return store.Close() })
+	if cfg.Storage.Driver != "postgres" && errors.Is(statErr, os.ErrNotExist) {
+		wrote = append(wrote, dbPath+" (database)")
+	}
+
+	var eng *engine.Engine
+	met := metrics.New(store.Usage, func() map[sitrep.State]int { return countStates(eng) })
+	eng = engine.New(engine.Options{
+		Store:         store,
+		Prober:        probe.New(probe.Options{Logger: a.logger.With("component", "probe"), Location: cfg.Location}),
+		Heartbeat:     probe.HeartbeatResult,
+		Clock:         a.opts.Clock,
+		Logger:        a.logger.With("component", "engine"),
+		Observer:      met,
+		Location:      cfg.Location,
+		FlushInterval: cfg.Storage.FlushInterval,
+	})
+	if err := eng.Start(ctx, cfg.Monitors); err != nil {
+		return fmt.Errorf("start monitoring: %w", err)
+	}
+	a.engine = eng
+	a.onStop(eng.Stop)
+
+	handler := web.New(web.Options{
+		Logger:   a.logger.With("component", "web"),
+		Monitors: eng,
+		Health:   eng,
+		Metrics:  met.Handler(),
+		Version:  a.opts.Version,
+		Now:      a.opts.Clock.Now,
+		// A one-second-old list is fine for humans and scripts, and it keeps
+		// a hammered API from competing with the checks for CPU.
+		ListCacheTTL: time.Second,
+	})
+	a.server = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.logger.With("component", "http").Handler(), slog.LevelDebug),
+	}
+	go func() {
+		if err := a.server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.logger.Error("http server stopped", "err", err)
+		}
+	}()
+	a.onStop(a.server.Shutdown)
+
+	if a.opts.WatchInterval > 0 {
+		watchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			a.watchConfig(watchCtx, cfgPath)
+		}()
+		a.onStop(func(context.Context) error { cancel(); <-done; return nil })
+	}
+
+	fmt.Fprintf(a.opts.Stdout, "sitrep %s listening on http://%s\n", a.opts.Version, listener.Addr())
+	fmt.Fprintf(a.opts.Stdout, "  config:   %s (%d monitors)\n", cfgPath, len(cfg.Monitors))
+	if cfg.Storage.Driver == "postgres" {
+		fmt.Fprintf(a.opts.Stdout, "  storage:  postgres\n")
+	} else {
+		fmt.Fprintf(a.opts.Stdout, "  storage:  %s\n", dbPath)
+	}
+	for _, w := range wrote {
+		fmt.Fprintf(a.opts.Stdout, "  wrote:    %s\n", w)
+	}
+	return nil
+}
+
+// Addr is the address the web server listens on (useful with port 0).
+func (a *App) Addr() net.Addr { return a.ln.Addr() }
+
+// Config returns the configuration in force.
+func (a *App) Config() *config.Config {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cfg
+}
+
+// Stop runs the cleanups registered by Start in reverse order.
+func (a *App) Stop(ctx context.Context) error {
+	var errs []error
+	for i := len(a.cleanups) - 1; i >= 0; i-- {
+		if err := a.cleanups[i](ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	a.cleanups = nil
+	return errors.Join(errs...)
+}
+
+func (a *App) onStop(f func(context.Context) error) { a.cleanups = append(a.cleanups, f) }
+
+func countStates(e *engine.Engine) map[sitrep.State]int {
+	counts := make(map[sitrep.State]int, len(sitrep.States))
+	if e == nil {
+		return counts
+	}
+	views, err := e.Monitors(context.Background())
+	if err != nil {
+		return counts
+	}
+	for _, v := range views {
+		counts[v.State]++
+	}
+	return counts
+}
+
+// selfURL is the address sitrep's own health check uses: a wildcard listen
+// address is reached over loopback.
+func selfURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
