@@ -42,7 +42,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{"valid file", []string{"check", "--config", good}, 0, []string{"good.yaml: ok (1 monitors)"}, nil, ""},
 		{"every problem with its position", []string{"check", "--config", bad}, 1, nil,
-			[]string{"bad.yaml:2:", "htp", "bad.yaml:3:", `did you mean "address"`, "2 problem(s) found"}, ""},
+			[]string{"bad.yaml:2:", "htp", "bad.yaml:3:", "did you mean address?", "3 problem(s) found"}, ""},
 		{"missing file", []string{"check", "--config", filepath.Join(t.TempDir(), "nope.yaml")}, 1, nil, []string{"nope.yaml"}, ""},
 		{"unknown command", []string{"chek"}, 2, nil, []string{`unknown command "chek"`, "usage: sitrep"}, ""},
 		{"stray argument", []string{"check", "extra"}, 2, nil, []string{`unexpected argument "extra"`}, ""},
