@@ -11,6 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Page time zones and recurring maintenance windows must work on hosts
+	// without zoneinfo files (scratch containers, minimal images).
+	_ "time/tzdata"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -37,6 +40,9 @@ var commands = []struct {
 	{"config", "config schema: print the JSON Schema of the config file", runConfig},
 	{"monitors", "list the declared monitors, with heartbeat ping URLs", runMonitors},
 	{"status", "show the monitors of a running server as a table", runStatus},
+	{"incident", "open, update, resolve, list and show incidents on a running server", runIncident},
+	{"maintenance", "schedule, list, start, extend and complete maintenance windows", runMaintenance},
+	{"export", "write a status page as static files, fetched from a running server", runExport},
 	{"version", "print the version", runVersion},
 }
 

@@ -33,6 +33,23 @@ type Config struct {
 	Defaults MonitorDefaults  // as resolved
 	Monitors []sitrep.Monitor // validated, defaults applied, in file order
 	Hash     string           // sha256 of the file bytes, to notice changes
+
+	// PublicURL is public_url without a trailing slash, or "" when unset:
+	// BaseURL then falls back to the listen address.
+	PublicURL string
+	// Components in file order. A zero Rule field means the default rule's
+	// (ComponentRule.WithDefaults); Automation is nil unless the component
+	// overrides a setting, and then has pointers only for those it sets.
+	Components []sitrep.Component
+	// Pages as declared, in file order (the first is served at /); see
+	// EffectivePages for the page served when none are declared.
+	Pages []PageConfig
+	// Incidents are the settings of incident automation, defaults applied;
+	// a component's own are Incidents.With(component.Automation).
+	Incidents sitrep.IncidentAutomation
+	// MaintenanceReminders are how long before a window starts to remind
+	// subscribers of it, longest first, without repeats. Default 24h, 1h.
+	MaintenanceReminders []time.Duration
 }
 
 // Storage says where data is kept.
@@ -104,6 +121,11 @@ func parse(path string, data []byte, lookup func(string) (string, bool)) (*Confi
 	if n, ok := top.m["monitors"].val.(*yaml.Node); ok {
 		cfg.Monitors = d.monitors(s, n, cfg.Defaults)
 	}
+	cfg.PublicURL = d.publicURL(top)
+	cfg.Incidents = d.incidents(top.sub("incidents"))
+	cfg.MaintenanceReminders = d.reminders(top.sub("maintenance"))
+	cfg.Components = d.components(top.list("components"))
+	cfg.Pages = d.pages(top.list("pages"))
 
 	if len(p.list) > 0 {
 		slices.SortStableFunc(p.list, func(a, b *Error) int {

@@ -32,6 +32,9 @@ func TestParseEmpty(t *testing.T) {
 			Storage:  Storage{Driver: "sqlite", Budget: 1 << 30, MinFreeDisk: 256 << 20, FlushInterval: time.Second},
 			Defaults: MonitorDefaults{Interval: time.Minute, Timeout: 10 * time.Second, FailuresToDown: 2, SuccessesToUp: 1},
 			Hash:     cfg.Hash,
+
+			Incidents:            sitrep.DefaultIncidentAutomation(),
+			MaintenanceReminders: []time.Duration{24 * time.Hour, time.Hour},
 		}
 		if !reflect.DeepEqual(cfg, want) {
 			t.Errorf("parse %q =\n%+v\nwant\n%+v", src, cfg, want)

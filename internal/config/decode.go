@@ -24,6 +24,11 @@ type decoder struct {
 	budget int
 	// defaultCache holds decoded table defaults.
 	defaultCache map[string]any
+	// monitorIDs and groups are every monitor id and component group
+	// written, in file order, including those of entries with problems, so
+	// that references to them are not reported as undeclared too.
+	monitorIDs []string
+	groups     []string
 }
 
 // entry is one decoded field. key and node are nil for an applied default.
@@ -250,7 +255,16 @@ func (d *decoder) defaultOf(f field) any {
 func mustDefault(f field) any {
 	p := &problems{file: "default"}
 	d := &decoder{p: p}
-	v, ok := d.value(f, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: f.Default})
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: f.Default}
+	if f.Kind == kindDurations {
+		// A list default is written as YAML, e.g. "[24h, 1h]".
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(f.Default), &doc); err != nil || len(doc.Content) == 0 {
+			panic(fmt.Sprintf("config: default of %s is not YAML: %v", f.Key, err))
+		}
+		n = doc.Content[0]
+	}
+	v, ok := d.value(f, n)
 	if !ok {
 		panic(fmt.Sprintf("config: default of %s does not decode: %v", f.Key, p.err()))
 	}
@@ -269,6 +283,10 @@ func (d *decoder) value(f field, n *yaml.Node) (any, bool) {
 		return d.mapping(n, f.Section, mappingOptions{where: "in " + f.Key, name: f.Key}), true
 	case kindMonitorList:
 		return n, true
+	case kindList:
+		return d.list(f, n)
+	case kindDurations:
+		return d.durations(f, n)
 	case kindStrings:
 		return d.strings(f, n)
 	case kindStringMap:
@@ -319,6 +337,12 @@ func expectation(f field) string {
 		return "a list of statuses like 200, 2xx or 200-299"
 	case kindJSONConds:
 		return "a mapping of JSON paths to conditions"
+	case kindDurationOff:
+		return "a duration like 5m, or off"
+	case kindDurations:
+		return "a list of durations like [24h, 1h]"
+	case kindList:
+		return "a list of mappings"
 	}
 	return "a " + f.Kind.typeName()
 }
@@ -353,6 +377,20 @@ func scalarValue(f field, s string) (any, string) {
 			return nil, got()
 		}
 		return dur, ""
+	case kindDurationOff:
+		t := strings.TrimSpace(s)
+		if strings.EqualFold(t, "off") {
+			return time.Duration(0), ""
+		}
+		dur, problem := scalarValue(field{Kind: kindDuration}, s)
+		if problem != "" {
+			return nil, strings.Replace(problem, expectation(field{Kind: kindDuration}), expectation(f), 1)
+		}
+		if dur == time.Duration(0) {
+			// Zero reads as "at once" to some and "never" to others.
+			return nil, fmt.Sprintf("%q is ambiguous; write off to switch this off, or a duration like 5m", s)
+		}
+		return dur, ""
 	case kindSize:
 		size, err := parseSize(s)
 		if err != nil {
@@ -380,6 +418,13 @@ func scalarValue(f field, s string) (any, string) {
 				return e, ""
 			}
 		}
+		if f.ShowValid {
+			hint := ""
+			if m := didYouMean(s, f.Enum); m != "" {
+				hint = "did you mean " + m + "? "
+			}
+			return nil, fmt.Sprintf("unknown value %q; %svalid: %s", s, hint, strings.Join(f.Enum, ", "))
+		}
 		return nil, fmt.Sprintf("unknown value %q; %s", s, suggestion(s, f.Enum))
 	}
 	return nil, got()
@@ -387,6 +432,9 @@ func scalarValue(f field, s string) (any, string) {
 
 // bounds checks a decoded value against the field's Min and Max.
 func bounds(f field, val any) string {
+	if f.Kind == kindDurationOff && val == time.Duration(0) {
+		return "" // off
+	}
 	check := func(limit string, tooFar func(limit any) bool, word string) string {
 		if limit == "" {
 			return ""

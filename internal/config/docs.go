@@ -105,6 +105,7 @@ const docsExample = `
 
 ` + "```yaml" + `
 location: oslo
+public_url: https://status.example.com
 storage:
   budget: 2GiB
 defaults:
@@ -133,5 +134,24 @@ monitors:
     grace: 2h
     token: ${BACKUP_TOKEN}
     max_shrink: 50%
+components:
+  - {id: website, name: Website, group: Oslo data centre, monitors: [web]}
+  - id: api
+    name: API
+    group: Oslo data centre
+    monitors: [api-health]
+    rule: {some_down: major_outage}
+    incidents: {auto_open_after: 5m}
+  - {id: backups, name: Nightly backups, group: Operations, monitors: [backup], hidden_until_degraded: true}
+pages:
+  - slug: main
+    title: Example status
+    groups: [Oslo data centre]
+    time_zone: Europe/Oslo
+    branding: {name: Example, accent: "#0055aa", links: [{title: Help, url: "https://help.example.com/"}]}
+    domain: status.example.com
+  - {slug: ops, title: Operations, groups: [Operations, Oslo data centre], password: "${OPS_PASSWORD}"}
+incidents: {auto_open_after: 2m, auto_resolve_after: off, nudge_after: 30m}
+maintenance: {reminders: [24h, 1h]}
 ` + "```" + `
 `

@@ -22,6 +22,9 @@ const (
 	kindJSONConds        // mapping of JSON path to condition
 	kindSection          // nested mapping described by field.Section
 	kindMonitorList      // list of monitors, each described by monitorSections
+	kindDurationOff      // a duration, or "off" for 0 (the behaviour switched off)
+	kindDurations        // list of durations; a single duration is a list of one
+	kindList             // list of mappings, each described by field.Section
 )
 
 // field describes one key of a section.
@@ -38,7 +41,11 @@ type field struct {
 	// Min and Max are inclusive bounds in the field's own syntax ("1s", "1").
 	Min, Max string
 	Enum     []string
-	Section  *section
+	// ShowValid makes an unknown enum value list every valid one even when
+	// a close match is suggested: for short lists of words that are easy
+	// to misremember (component statuses).
+	ShowValid bool
+	Section   *section
 	// Example is a value shown in messages for a missing required field and
 	// in the docs.
 	Example string
@@ -102,6 +109,12 @@ func (k kind) typeName() string {
 		return "mapping"
 	case kindMonitorList:
 		return "list of monitors"
+	case kindDurationOff:
+		return "duration or `off`"
+	case kindDurations:
+		return "list of durations"
+	case kindList:
+		return "list of mappings"
 	}
 	return "value"
 }

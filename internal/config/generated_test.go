@@ -7,8 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"sitrep"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/configuration.md from the field tables")
@@ -42,7 +46,7 @@ func TestDocsExample(t *testing.T) {
 	if m == nil {
 		t.Fatal("no example in the reference")
 	}
-	env := map[string]string{"API_TOKEN": "t", "BACKUP_TOKEN": "abcdefghijklmnopqrstuvwxyz"}
+	env := map[string]string{"API_TOKEN": "t", "BACKUP_TOKEN": "abcdefghijklmnopqrstuvwxyz", "OPS_PASSWORD": "p"}
 	if _, err := parseEnv(string(m[1]), env); err != nil {
 		t.Errorf("example does not parse:\n%v", err)
 	}
@@ -54,11 +58,15 @@ func TestTableDefaults(t *testing.T) {
 	for _, sec := range newSpec().sections() {
 		for _, f := range sec.Fields {
 			t.Run(sec.Path+"/"+f.Key, func(t *testing.T) {
-				for _, text := range []string{f.Default, f.Min, f.Max} {
+				texts := []string{f.Default, f.Min, f.Max}
+				if f.Kind == kindDurations {
+					texts[0] = "" // YAML list text, decoded by mustDefault below
+				}
+				for _, text := range texts {
 					if text == "" {
 						continue
 					}
-					if _, problem := scalarValue(f, text); problem != "" && f.Kind != kindStatusList {
+					if _, problem := scalarValue(itemField(f), text); problem != "" && f.Kind != kindStatusList {
 						t.Errorf("%q: %s", text, problem)
 					}
 				}
@@ -135,6 +143,10 @@ func TestStarter(t *testing.T) {
 			if len(cfg.Monitors) != 1 || cfg.Monitors[0].HTTP == nil || cfg.Monitors[0].HTTP.URL != tt.url {
 				t.Fatalf("starter monitors = %+v, want one http monitor of %s", cfg.Monitors, tt.url)
 			}
+			// The starter says its incident settings are the defaults.
+			if cfg.Incidents != sitrep.DefaultIncidentAutomation() || !slices.Equal(cfg.MaintenanceReminders, []time.Duration{24 * time.Hour, time.Hour}) {
+				t.Errorf("starter incidents %+v, reminders %v; want the defaults", cfg.Incidents, cfg.MaintenanceReminders)
+			}
 		})
 	}
 	t.Run("examples", func(t *testing.T) {
@@ -154,6 +166,9 @@ func TestStarter(t *testing.T) {
 			if !seen[typ] {
 				t.Errorf("starter has no %s example", typ)
 			}
+		}
+		if len(cfg.Components) == 0 || len(cfg.Pages) == 0 {
+			t.Errorf("starter has %d components and %d pages, want examples of both", len(cfg.Components), len(cfg.Pages))
 		}
 	})
 }

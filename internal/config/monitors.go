@@ -30,6 +30,7 @@ func (d *decoder) monitors(s *spec, n *yaml.Node, defs MonitorDefaults) []sitrep
 				d.p.at(v.at("id"), "id: %q is already the id of the monitor at %s; ids must be unique", m.ID, d.p.pos(first))
 			} else {
 				ids[m.ID] = v.at("id")
+				d.monitorIDs = append(d.monitorIDs, m.ID)
 			}
 		}
 		if m.Heartbeat != nil && m.Heartbeat.Token != "" {

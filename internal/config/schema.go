@@ -73,6 +73,8 @@ func monitorSchema(s *spec) map[string]any {
 	return m
 }
 
+const durationPattern = `^[+-]?(0|([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h|d|w))+)$|\$\{`
+
 // envRef allows a ${VAR} reference where the value is not a string.
 func envRef() map[string]any { return map[string]any{"type": "string", "pattern": `\$\{`} }
 
@@ -92,7 +94,14 @@ func fieldSchema(f field) map[string]any {
 	case kindBool:
 		out = withEnv(map[string]any{"type": "boolean"})
 	case kindDuration:
-		out = map[string]any{"type": "string", "pattern": `^[+-]?(0|([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h|d|w))+)$|\$\{`}
+		out = map[string]any{"type": "string", "pattern": durationPattern}
+	case kindDurationOff:
+		out = map[string]any{"type": "string", "pattern": `^[oO][fF][fF]$|` + durationPattern}
+	case kindDurations:
+		d := map[string]any{"type": "string", "pattern": durationPattern}
+		out = map[string]any{"anyOf": []any{d, map[string]any{"type": "array", "items": d}}}
+	case kindList:
+		out = map[string]any{"type": "array", "items": sectionSchema(f.Section)}
 	case kindSize:
 		out = map[string]any{"type": []string{"integer", "string"}, "minimum": 0,
 			"pattern": `^[0-9]+(\.[0-9]+)?\s*([kKmMgGtT]([iI]?[bB])?|[bB])?$|\$\{`}

@@ -4,10 +4,10 @@ import (
 	"sitrep"
 )
 
-// Adding a section (say `pages`): describe its keys in a new *section here,
-// add it to s.top.Fields as a kindSection field (or a list kind) and to
-// sections() for the docs, then read it in parse with top.sub("pages") and a
-// small builder like storage(). Decoding, unknown-key checks with
+// Adding a section (say `alerts`): describe its keys in a new *section here,
+// add it to s.top.Fields as a kindSection field (or a kindList of them) and
+// to sections() for the docs, then read it in parse with top.sub("alerts")
+// (top.list for a list) and a small builder like storage(). Decoding, unknown-key checks with
 // did-you-mean, the JSON Schema and docs/configuration.md follow from the
 // table; run go test ./internal/config -run TestDocs -update.
 
@@ -20,18 +20,20 @@ type spec struct {
 	common     *section
 	types      map[sitrep.MonitorType]*section
 	httpExpect *section
+	status     *statusSpec
 }
 
 // sections lists every section in the order the documentation shows them.
 func (s *spec) sections() []*section {
-	out := []*section{s.top, s.storage, s.defaults, s.common}
+	st := s.status
+	out := []*section{s.top, s.storage, s.defaults, st.incidents, st.maintenance, s.common}
 	for _, t := range sitrep.MonitorTypes {
 		out = append(out, s.types[t])
 		if t == sitrep.MonitorHTTP {
 			out = append(out, s.httpExpect)
 		}
 	}
-	return out
+	return append(out, st.components, st.rule, st.componentIncidents, st.pages, st.branding, st.link)
 }
 
 func monitorTypeNames() []string {
@@ -43,7 +45,7 @@ func monitorTypeNames() []string {
 }
 
 func newSpec() *spec {
-	s := &spec{types: map[sitrep.MonitorType]*section{}}
+	s := &spec{types: map[sitrep.MonitorType]*section{}, status: newStatusSpec()}
 	s.storage = &section{
 		Path: "storage",
 		Doc:  "Where results and records are kept, and how much disk they may use.",
@@ -199,9 +201,15 @@ func newSpec() *spec {
 		Fields: []field{
 			{Key: "location", Kind: kindString, Default: "local",
 				Doc: "Name of the place this sitrep node checks from (e.g. `oslo`); results are recorded under it and monitors' `locations` refer to it. Same form as a monitor id."},
+			{Key: "public_url", Kind: kindString, DefaultDoc: "`http://` and the listen address", Example: "https://status.example.com",
+				Doc: "The address people reach sitrep at, for absolute links in feeds, emails and exported pages: an http or https URL, optionally with a path."},
 			{Key: "storage", Kind: kindSection, Section: s.storage, Doc: "Where data is kept; see below."},
 			{Key: "defaults", Kind: kindSection, Section: s.defaults, Doc: "Defaults for every monitor; see below."},
+			{Key: "incidents", Kind: kindSection, Section: s.status.incidents, Doc: "How incidents are opened, resolved and nudged by themselves; see below."},
+			{Key: "maintenance", Kind: kindSection, Section: s.status.maintenance, Doc: "Reminders of scheduled maintenance; see below."},
 			{Key: "monitors", Kind: kindMonitorList, Doc: "The monitors; see below."},
+			{Key: "components", Kind: kindList, Section: s.status.components, Doc: "The components shown on status pages; see below."},
+			{Key: "pages", Kind: kindList, Section: s.status.pages, Doc: "The public status pages; see below."},
 		},
 		AllowExtensions: true,
 	}

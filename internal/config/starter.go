@@ -34,6 +34,10 @@ const starterText = `# sitrep configuration. Reference: docs/configuration.md
 # Name of the place this node checks from; results are recorded under it.
 location: local
 
+# The address people reach sitrep at, for links in feeds, emails and exported
+# pages. Default: http:// and the listen address.
+# public_url: https://status.example.com
+
 storage:
   driver: sqlite
   # path: /var/lib/sitrep/sitrep.db   # default: sitrep.db in the data directory
@@ -120,4 +124,44 @@ monitors:
 #-    token: ${BACKUP_TOKEN}
 #-    min_size: 100MB
 #-    max_shrink: 50%
+
+# Components are what users care about, shown on status pages in groups. A
+# component's status comes from its monitors: any degraded is
+# degraded_performance, some down partial_outage, all down major_outage.
+#-components:
+#-  - id: website
+#-    name: Website
+#-    group: Public services
+#-    monitors: [website]
+#-  - id: api
+#-    name: API
+#-    group: Public services
+#-    description: The API our apps use
+#-    monitors: [api, database]
+#-    rule: {some_down: major_outage}   # useless when any of its parts is down
+#-    incidents: {auto_open_after: 5m}  # this component's own incident settings
+
+# Status pages: the first is served at /, each at /{slug}/. Without any,
+# sitrep serves one page at / with every group.
+#-pages:
+#-  - slug: main
+#-    title: Example status
+#-    groups: [Public services]
+#-    time_zone: Europe/Oslo
+#-    branding:
+#-      name: Example
+#-      accent: "#0055aa"                 # quoted: # starts a YAML comment
+#-      links:
+#-        - {title: Help, url: "https://help.example.com/"}
+#-    # domain: status.example.com        # serve this page at / for that Host
+#-    # password: ${PAGE_PASSWORD}        # ask for a password first
+
+# What sitrep does about incidents by itself (these are the defaults).
+incidents:
+  auto_open_after: 2m      # open one when a component has been in outage this long
+  auto_resolve_after: off  # resolve after recovery lasted this long; off: a person decides
+  nudge_after: 30m         # remind staff when customers have heard nothing for this long
+
+maintenance:
+  reminders: [24h, 1h]     # remind subscribers this long before a window starts
 `
