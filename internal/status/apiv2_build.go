@@ -428,11 +428,13 @@ func PostmortemText(pm *sitrep.Postmortem) string {
 	section("Timeline", strings.Join(tl, "\n"))
 	var ai []string
 	for _, a := range pm.ActionItems {
-		line := "- " + a.Title + " (" + a.Owner
+		// Owners are staff names: they stay internal, like the owners on the
+		// incident's public page.
+		line := "- " + a.Title
 		if !a.Due.IsZero() {
-			line += ", due " + a.Due.UTC().Format("2006-01-02")
+			line += " (due " + a.Due.UTC().Format("2006-01-02") + ")"
 		}
-		ai = append(ai, line+")")
+		ai = append(ai, line)
 	}
 	section("Action items", strings.Join(ai, "\n"))
 	return sb.String()
