@@ -21,6 +21,11 @@ type dialect struct {
 	lockMaintain string
 	// lockMigrate likewise serialises migrations.
 	lockMigrate string
+	// forUpdate is appended to a SELECT inside a write transaction to lock
+	// the rows read until commit. SQLite needs none: its write transactions
+	// start with BEGIN IMMEDIATE on the one writer connection, so nobody
+	// else writes in between.
+	forUpdate string
 	// readTx makes a read of blocks plus log one snapshot, so a concurrent
 	// Maintain can neither hide nor duplicate results.
 	readTx *sql.TxOptions
@@ -33,6 +38,7 @@ var (
 		dollar:       true,
 		lockMaintain: "SELECT pg_advisory_xact_lock(7305917301)",
 		lockMigrate:  "SELECT pg_advisory_xact_lock(7305917302)",
+		forUpdate:    " FOR UPDATE",
 		readTx:       &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	}
 )

@@ -34,6 +34,29 @@
 // power loss. There is one writer connection (plus a small read pool); writes
 // are serialised by Transact.
 //
+// # Records people wrote
+//
+// Incidents (with components, updates and postmortem), maintenance windows
+// (with components and updates) and settings such as the admin token hash
+// live in ordinary tables (migration 0002) and are written through the same
+// synchronous=FULL writer. Their ids are 16 random lowercase base32
+// characters (80 bits), safe in public URLs and not guessable. Lists only
+// read with their parent (an update's component changes, a postmortem's
+// timeline and action items, reminders sent) are JSON text. A recurrence is
+// kept field by field next to its Recurrence.String text, because the
+// parser lives in internal/incident, which adapters must not import.
+//
+// UpdateIncident and UpdateMaintenance read, call fn and write only what
+// changed in one write transaction. Within a process Transact serialises
+// writers; across processes SQLite's BEGIN IMMEDIATE and PostgreSQL's
+// SELECT … FOR UPDATE do, so two nodes cannot overwrite each other's edits
+// (TestTwoNodesOneIncident). Timelines are returned by display time, then
+// in the order written.
+//
+// Measured (BenchmarkUpdateIncident, BenchmarkFindIncidents, SQLite): adding
+// an update to an incident of 20 ≈ 0.8–1.5 ms including the fsync; reading a
+// page of 500 incidents with 5 updates each ≈ 22–32 ms.
+//
 // # Budget and low disk
 //
 // Maintain deletes whole time slices, oldest first: raw blocks, then minute,

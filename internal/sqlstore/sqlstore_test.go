@@ -42,6 +42,19 @@ func TestPostgresConformance(t *testing.T) {
 // the test ends, so tests can run in parallel.
 func openPostgresT(t testing.TB, opts Options) *Store {
 	t.Helper()
+	opts.Driver, opts.URL = "postgres", pgTestURL(t)
+	s, err := Open(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// pgTestURL creates a fresh database, dropped when the test ends, and
+// returns its URL.
+func pgTestURL(t testing.TB) string {
+	t.Helper()
 	admin := os.Getenv("SITREP_TEST_POSTGRES_URL")
 	if admin == "" {
 		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -75,11 +88,5 @@ func openPostgresT(t testing.TB, opts Options) *Store {
 		t.Fatalf("parse postgres url: %v", err)
 	}
 	u.Path = "/" + name
-	opts.Driver, opts.URL = "postgres", u.String()
-	s, err := Open(ctx, opts)
-	if err != nil {
-		t.Fatalf("open postgres store: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return u.String()
 }

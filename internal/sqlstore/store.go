@@ -54,6 +54,10 @@ type Store struct {
 	statsMu   sync.Mutex
 	stats     rawStats // refreshed by Maintain, reported by Usage
 	statsSeen bool
+
+	// zones caches loaded time zones by name (*time.Location): recurring
+	// maintenance windows name one each, and loading reads tzdata.
+	zones sync.Map
 }
 
 var _ sitrep.Store = (*Store)(nil)

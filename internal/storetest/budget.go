@@ -88,3 +88,58 @@ func counts(t *testing.T, s sitrep.Store, start time.Time) [4]int {
 	}
 	return c
 }
+
+// testBudgetKeepsRecords fills the store with results and records people
+// wrote, then squeezes the budget to nothing: the results go, the records
+// stay exactly as they were.
+func testBudgetKeepsRecords(t *testing.T, s sitrep.Store) {
+	b, ok := s.(Budgeter)
+	if !ok {
+		t.Skip("store has no SetBudget")
+	}
+	r := recordsOf(t, s)
+	ctx := ctxOf(t)
+	start := base.Add(-48 * time.Hour)
+	for _, mon := range []string{"web", "api", "db"} {
+		a := series(mon, start, time.Minute, 48*60)
+		for i := 0; i < len(a); i += 1000 {
+			appendAll(t, s, a[i:min(i+1000, len(a))])
+		}
+	}
+	var incs []*sitrep.Incident
+	for range 20 {
+		incs = append(incs, createIncident(t, r, fullIncident()))
+	}
+	m := createMaintenance(t, r, fullMaintenance(t))
+	const hash = "$argon2id$v=19$m=65536,t=1,p=4$c2FsdA$aGFzaA"
+	if err := r.SetAdminTokenHash(ctx, hash); err != nil {
+		t.Fatal(err)
+	}
+	maintain(t, s, base)
+	if c := counts(t, s, start); c[0] == 0 {
+		t.Fatalf("no raw results before eviction: %v", c)
+	}
+	b.SetBudget(1)
+	maintain(t, s, base)
+	if c := counts(t, s, start); c != [4]int{} {
+		t.Fatalf("budget 1 left results %v; the case proves nothing", c)
+	}
+	for _, inc := range incs {
+		got, err := r.Incident(ctx, inc.ID)
+		if err != nil {
+			t.Fatalf("incident after eviction: %v", err)
+		}
+		sameIncident(t, "incident after eviction", got, inc)
+	}
+	if _, total, err := r.FindIncidents(ctx, sitrep.IncidentFilter{}); err != nil || total != len(incs) {
+		t.Errorf("FindIncidents after eviction: %d, %v; want %d", total, err, len(incs))
+	}
+	got, err := r.Maintenance(ctx, m.ID)
+	if err != nil {
+		t.Fatalf("maintenance after eviction: %v", err)
+	}
+	sameMaintenance(t, "maintenance after eviction", got, m)
+	if h, err := r.AdminTokenHash(ctx); err != nil || h != hash {
+		t.Errorf("admin token hash after eviction = %q, %v", h, err)
+	}
+}

@@ -44,6 +44,16 @@ func Run(t *testing.T, open func(t *testing.T) sitrep.Store) {
 		{"Writable", testWritable},
 		{"Usage", testUsage},
 		{"UnknownMonitor", testUnknownMonitor},
+		{"IncidentRoundTrip", testIncidentRoundTrip},
+		{"IncidentUpdate", testIncidentUpdate},
+		{"IncidentUpdateAborts", testIncidentUpdateAborts},
+		{"IncidentConcurrentUpdates", testIncidentConcurrentUpdates},
+		{"FindIncidents", testFindIncidents},
+		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
+		{"MaintenanceUpdate", testMaintenanceUpdate},
+		{"FindMaintenances", testFindMaintenances},
+		{"AdminToken", testAdminToken},
+		{"BudgetKeepsRecords", testBudgetKeepsRecords},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
