@@ -195,7 +195,7 @@ type MaintenanceService interface {
 	FindMaintenances(ctx context.Context, f MaintenanceFilter) ([]*Maintenance, int, error)
 }
 
-// String writes the rule in the form internal/incident.ParseRecurrence
+// String writes the rule in the form internal/sitrep.ParseRecurrence
 // reads, e.g. "every sun 02:00-04:00 Europe/Oslo", so that a store can keep
 // it as text.
 func (r Recurrence) String() string {

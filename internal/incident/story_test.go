@@ -334,11 +334,11 @@ func TestStoryUncleanReboot(t *testing.T) {
 	}
 
 	// The mirrors' update windows never overlap, DST weekends included.
-	ra, err := incident.ParseRecurrence("every Sunday 02:00–04:00 Europe/Oslo")
+	ra, err := sitrep.ParseRecurrence("every Sunday 02:00–04:00 Europe/Oslo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rb, err := incident.ParseRecurrence("every Sunday 04:00–06:00 Europe/Oslo")
+	rb, err := sitrep.ParseRecurrence("every Sunday 04:00–06:00 Europe/Oslo")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"sitrep"
-	"sitrep/internal/incident"
 )
 
 // Story 2 of DESIGN.md §1: Oslo loses hardware. Courses go down, sitrep
@@ -247,7 +246,7 @@ func TestStoryMaintenanceOverrun(t *testing.T) {
 func TestStoryRecurringWindow(t *testing.T) {
 	e := newEnv(t)
 	e.at(0)
-	r, err := incident.ParseRecurrence("every sunday 02:00-04:00 Europe/Oslo")
+	r, err := sitrep.ParseRecurrence("every sunday 02:00-04:00 Europe/Oslo")
 	if err != nil {
 		t.Fatal(err)
 	}
