@@ -292,3 +292,12 @@ func sortUpdates(us []PublicUpdate) {
 	}
 	sort.SliceStable(us, func(i, j int) bool { return us[i].At.After(us[j].At) })
 }
+
+// PagePasswordChecker is implemented by a StatusPageService whose pages may
+// be password protected. The web layer asks it before serving anything of a
+// protected page; without it, protected pages are refused outright.
+type PagePasswordChecker interface {
+	// CheckPagePassword reports whether password opens the page slug. It
+	// must compare in constant time.
+	CheckPagePassword(slug, password string) bool
+}

@@ -34,6 +34,7 @@ func runServe(ctx context.Context, args []string, env *cliEnv) error {
 		Logger:     logger,
 		Stdout:     env.stdout,
 		Version:    version,
+		AdminToken: env.getenv("SITREP_ADMIN_TOKEN"),
 	})
 	if err := a.Start(ctx); err != nil {
 		return err

@@ -203,7 +203,7 @@ func apiError(req *http.Request, res *http.Response) error {
 		}
 		return &sitrep.Error{Code: e.Code, Message: msg, Field: e.Field}
 	}
-	return sitrep.Errorf(codeOf(res.StatusCode), "GET %s: unexpected answer %s", req.URL, res.Status)
+	return sitrep.Errorf(codeOf(res.StatusCode), "%s %s: unexpected answer %s", req.Method, req.URL, res.Status)
 }
 
 // codeOf is the inverse of the server's status mapping, for answers that

@@ -120,14 +120,16 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	}
 	snap, err := s.pub.svc.PageFor(r.Context(), r.Host, route.slug)
 	if err != nil {
+		if route.slug == "" && route.rest == "" && sitrep.ErrorCode(err) == sitrep.ENOTFOUND {
+			// No status page is declared (no components yet): / shows the
+			// monitor overview, as it does without pages at all.
+			s.handleOverview(w, r)
+			return
+		}
 		s.pageError(w, r, err)
 		return
 	}
-	if snap.Page.PasswordProtected {
-		// Sign-in for protected pages is not built yet; until it is, such a
-		// page shows nothing rather than everything.
-		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, "This status page is password protected and sign-in is not available yet.", http.StatusUnauthorized)
+	if snap.Page.PasswordProtected && !s.pageUnlocked(w, r, snap) {
 		return
 	}
 	// Links stay under the prefix the visitor came by: the default page

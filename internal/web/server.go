@@ -32,6 +32,13 @@ type Options struct {
 	// Pages serves the public status pages; nil leaves them out and keeps
 	// the monitor overview at /.
 	Pages sitrep.StatusPageService
+
+	// Incidents and Maintenances serve /api/v1/incidents and
+	// /api/v1/maintenances; nil leaves those routes out. Every request to
+	// them needs a bearer token that Auth accepts (nil accepts none).
+	Incidents    sitrep.IncidentService
+	Maintenances sitrep.MaintenanceService
+	Auth         sitrep.Authenticator
 }
 
 // Server routes sitrep's HTTP endpoints. It is an http.Handler.
@@ -91,6 +98,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("GET /api/v1/monitors", s.handleMonitors)
 	mux.HandleFunc("GET /api/v1/monitors/{id}", s.handleMonitor)
 	mux.HandleFunc("GET /api/v1/monitors/{id}/results", s.handleResults)
+	s.registerRecords(mux, opts)
 	mux.HandleFunc(apiCatchAll, s.handleAPINotFound)
 	for _, p := range []struct {
 		suffix string
