@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sitrep"
@@ -22,6 +23,7 @@ import (
 	"sitrep/internal/metrics"
 	"sitrep/internal/probe"
 	"sitrep/internal/sqlstore"
+	"sitrep/internal/statusengine"
 	"sitrep/internal/web"
 )
 
@@ -51,6 +53,10 @@ type Options struct {
 	// WatchInterval is how often the config file is checked for changes;
 	// 0 means 2s, negative disables watching.
 	WatchInterval time.Duration
+	// AdminToken, when set (SITREP_ADMIN_TOKEN), is the token that
+	// authorises writes; otherwise one is generated at first start, printed
+	// once and kept hashed.
+	AdminToken string
 }
 
 // App is a running sitrep server.
@@ -59,12 +65,15 @@ type App struct {
 	logger   *slog.Logger
 	cleanups []func(context.Context) error
 
-	mu     sync.Mutex // serialises reloads
-	cfg    *config.Config
-	store  *sqlstore.Store
-	engine *engine.Engine
-	server *http.Server
-	ln     net.Listener
+	mu        sync.Mutex // serialises reloads
+	cfg       *config.Config
+	store     *sqlstore.Store
+	engine    *engine.Engine
+	status    *statusengine.Engine
+	pages     *pageService
+	exporters *exporters
+	server    *http.Server
+	ln        net.Listener
 }
 
 // New returns an App; nothing happens until Start.
@@ -142,6 +151,15 @@ func (a *App) Start(ctx context.Context) (err error) {
 		wrote = append(wrote, dbPath+" (database)")
 	}
 
+	tokenHash, newToken, err := adminToken(ctx, store, a.opts.AdminToken)
+	if err != nil {
+		return err
+	}
+
+	// The status engine reacts to monitor state changes; it is built after
+	// the monitoring engine it reads from, so the hook finds it through a
+	// pointer that is set once it exists.
+	var status atomic.Pointer[statusengine.Engine]
 	var eng *engine.Engine
 	met := metrics.New(store.Usage, func() map[sitrep.State]int { return countStates(eng) })
 	eng = engine.New(engine.Options{
@@ -153,6 +171,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Observer:      met,
 		Location:      cfg.Location,
 		FlushInterval: cfg.Storage.FlushInterval,
+		OnStateChange: func(sitrep.StateChange) {
+			if se := status.Load(); se != nil {
+				se.Poke()
+			}
+		},
 	})
 	if err := eng.Start(ctx, cfg.Monitors); err != nil {
 		return fmt.Errorf("start monitoring: %w", err)
@@ -160,13 +183,37 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.engine = eng
 	a.onStop(eng.Stop)
 
+	se, err := statusengine.New(statusengine.Options{
+		Incidents:    store,
+		Maintenances: store,
+		Monitors:     eng,
+		Rollups:      store,
+		Clock:        a.opts.Clock,
+		Logger:       a.logger.With("component", "status"),
+	}, catalog(cfg, listener.Addr().String()))
+	if err != nil {
+		return fmt.Errorf("status pages: %w", err)
+	}
+	if err := se.Start(ctx); err != nil {
+		return fmt.Errorf("start status pages: %w", err)
+	}
+	status.Store(se)
+	a.status = se
+	a.onStop(se.Stop)
+	a.pages = &pageService{Engine: se}
+	a.pages.setPasswords(cfg.EffectivePages())
+
 	handler := web.New(web.Options{
-		Logger:   a.logger.With("component", "web"),
-		Monitors: eng,
-		Health:   eng,
-		Metrics:  met.Handler(),
-		Version:  a.opts.Version,
-		Now:      a.opts.Clock.Now,
+		Logger:       a.logger.With("component", "web"),
+		Monitors:     eng,
+		Health:       eng,
+		Metrics:      met.Handler(),
+		Version:      a.opts.Version,
+		Now:          a.opts.Clock.Now,
+		Pages:        a.pages,
+		Incidents:    se,
+		Maintenances: se,
+		Auth:         web.TokenAuthenticator{Hash: tokenHash},
 		// A one-second-old list is fine for humans and scripts, and it keeps
 		// a hammered API from competing with the checks for CPU.
 		ListCacheTTL: time.Second,
@@ -180,12 +227,19 @@ func (a *App) Start(ctx context.Context) (err error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.logger.With("component", "http").Handler(), slog.LevelDebug),
 	}
+	// Live-update streams never end by themselves; close them so that
+	// Shutdown does not wait for every open browser tab.
+	a.server.RegisterOnShutdown(handler.CloseStreams)
 	go func() {
 		if err := a.server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.logger.Error("http server stopped", "err", err)
 		}
 	}()
 	a.onStop(a.server.Shutdown)
+
+	a.exporters = &exporters{export: handler.ExportPage, pages: a.pages, log: a.logger.With("component", "export")}
+	a.exporters.set(ctx, cfg.EffectivePages())
+	a.onStop(func(context.Context) error { a.exporters.stop(); return nil })
 
 	if a.opts.WatchInterval > 0 {
 		watchCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -204,8 +258,15 @@ func (a *App) Start(ctx context.Context) (err error) {
 	} else {
 		fmt.Fprintf(a.opts.Stdout, "  storage:  %s\n", dbPath)
 	}
+	if pages := cfg.EffectivePages(); len(pages) > 0 {
+		fmt.Fprintf(a.opts.Stdout, "  pages:    %s/ (%d status pages)\n", cfg.BaseURL(listener.Addr().String()), len(pages))
+	}
 	for _, w := range wrote {
 		fmt.Fprintf(a.opts.Stdout, "  wrote:    %s\n", w)
+	}
+	if newToken != "" {
+		fmt.Fprintf(a.opts.Stdout, "\n  admin token (shown once; it authorises incident and maintenance changes):\n    %s\n", newToken)
+		fmt.Fprintf(a.opts.Stdout, "  use it with the CLI:  export SITREP_URL=http://%s SITREP_TOKEN=%s\n", listener.Addr(), newToken)
 	}
 	return nil
 }

@@ -42,6 +42,11 @@ func (a *App) Reload(ctx context.Context) error {
 	if err := a.engine.SetMonitors(ctx, cfg.Monitors); err != nil {
 		return fmt.Errorf("apply %s: %w", path, err)
 	}
+	if err := a.status.SetCatalog(ctx, catalog(cfg, a.ln.Addr().String())); err != nil {
+		return fmt.Errorf("apply components and pages of %s: %w", path, err)
+	}
+	a.pages.setPasswords(cfg.EffectivePages())
+	a.exporters.set(ctx, cfg.EffectivePages())
 	a.logger.Info("config reloaded", "file", path, "monitors", len(cfg.Monitors))
 	a.cfg = cfg
 	return nil
