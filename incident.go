@@ -127,6 +127,11 @@ type Incident struct {
 	// Updates is the timeline, in the order written.
 	Updates    []IncidentUpdate
 	Postmortem *Postmortem
+
+	// Events are written by the store in the same transaction as this
+	// change (the transactional outbox) and then cleared; they are never
+	// read back as part of the record.
+	Events []Event
 }
 
 // Open reports whether the incident is not resolved.

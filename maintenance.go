@@ -79,6 +79,11 @@ type Maintenance struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Author    string
+
+	// Events are written by the store in the same transaction as this
+	// change (the transactional outbox) and then cleared; they are never
+	// read back as part of the record.
+	Events []Event
 }
 
 // Affects reports whether the window covers component id.

@@ -36,4 +36,7 @@ type StateChange struct {
 	// Reason is the error of the result that caused the change, or a summary
 	// such as "3 consecutive failures" / "2 of 3 locations down".
 	Reason string
+	// Events are written in the same transaction as the change (the
+	// transactional outbox); the store never returns them.
+	Events []Event
 }
