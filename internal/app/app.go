@@ -190,6 +190,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Rollups:      store,
 		Clock:        a.opts.Clock,
 		Logger:       a.logger.With("component", "status"),
+		// Time to first public update is a promise made to customers;
+		// it is measured, not assumed.
+		OnIncidentMetrics: met.IncidentResolved,
 	}, catalog(cfg, listener.Addr().String()))
 	if err != nil {
 		return fmt.Errorf("status pages: %w", err)

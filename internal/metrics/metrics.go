@@ -26,6 +26,7 @@ type Metrics struct {
 	writeDur  prometheus.Histogram
 	writeErrs prometheus.Counter
 	written   prometheus.Counter
+	incidents *incidentTimes
 }
 
 // typeChildren are the label children of one monitor type, resolved once so
@@ -105,6 +106,7 @@ func New(usage func(ctx context.Context) (sitrep.Usage, error), monitors func() 
 		m.checks, m.checkDur, m.lag, m.writeDur, m.writeErrs, m.written,
 		newScrapeCollector(usage, monitors),
 	)
+	m.incidents = newIncidentTimes(m.reg)
 	return m
 }
 

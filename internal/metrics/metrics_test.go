@@ -160,3 +160,38 @@ func BenchmarkCheckDoneSerial(b *testing.B) {
 		m.CheckDone(sitrep.MonitorTCP, sitrep.ResultDown, 3*time.Millisecond)
 	}
 }
+
+func TestIncidentResolved(t *testing.T) {
+	m := New(nil, nil)
+	m.IncidentResolved(sitrep.IncidentMetrics{TimeToDetect: 2 * time.Minute, TimeToFirstUpdate: 3 * time.Minute, TimeToResolve: time.Hour})
+	m.IncidentResolved(sitrep.IncidentMetrics{TimeToResolve: 10 * time.Minute}) // detection and first update unknown
+	tests := []struct {
+		name  string
+		count int
+		sum   float64
+	}{
+		{"sitrep_incident_time_to_detect_seconds", 1, 120},
+		{"sitrep_incident_time_to_first_public_update_seconds", 1, 180},
+		{"sitrep_incident_time_to_resolve_seconds", 2, 4200},
+	}
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		found := false
+		for _, f := range families {
+			if f.GetName() != tt.name {
+				continue
+			}
+			found = true
+			h := f.GetMetric()[0].GetHistogram()
+			if int(h.GetSampleCount()) != tt.count || h.GetSampleSum() != tt.sum {
+				t.Errorf("%s: count %d sum %v, want %d and %v", tt.name, h.GetSampleCount(), h.GetSampleSum(), tt.count, tt.sum)
+			}
+		}
+		if !found {
+			t.Errorf("%s not exported", tt.name)
+		}
+	}
+}
