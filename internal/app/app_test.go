@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sitrep/internal/storetest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -193,4 +194,23 @@ func TestZeroConfigStartWritesStarterAndWatchesItself(t *testing.T) {
 	}
 	self := a.Config().Monitors[0].ID
 	waitFor(t, "self monitor up", func() bool { return monitors(t, a)[self] == "up" })
+}
+
+// TestAppOnPostgres runs the whole server on PostgreSQL: the same engine,
+// API and state as on the embedded SQLite.
+func TestAppOnPostgres(t *testing.T) {
+	pg := storetest.PostgresURL(t)
+	web := newTarget(t)
+	a, _ := startApp(t, fmt.Sprintf("storage: {driver: postgres, url: %q}\nmonitors:\n%s", pg, monitorYAML("web", web.URL)))
+	waitFor(t, "web up", func() bool { return monitors(t, a)["web"] == "up" })
+	web.status.Store(http.StatusInternalServerError)
+	waitFor(t, "web down", func() bool { return monitors(t, a)["web"] == "down" })
+	resp, err := http.Get("http://" + a.Addr().String() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz on PostgreSQL = %d, want 200", resp.StatusCode)
+	}
 }
