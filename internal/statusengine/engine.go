@@ -235,16 +235,20 @@ func (e *Engine) loop(ctx context.Context, timer sitrep.Timer, last time.Time) {
 				continue
 			}
 		}
+		wait := e.opts.Tick
 		e.mu.Lock()
 		if ctx.Err() == nil {
 			e.evaluateLocked(ctx)
+			// The tick catches deadlines measured in minutes (nudges,
+			// windows); an outage about to cross auto_open_after is
+			// woken for exactly.
+			if d := e.untilNextAutoOpenLocked(e.opts.Clock.Now()); d > 0 && d < wait {
+				wait = d
+			}
 		}
 		e.mu.Unlock()
 		last = e.opts.Clock.Now()
-		// Poked or not, the next tick is a full Tick away: the tick only
-		// catches deadlines (auto-open, nudges, windows), which are
-		// measured in minutes.
 		timer.Stop()
-		timer.Reset(e.opts.Tick)
+		timer.Reset(wait)
 	}
 }

@@ -364,3 +364,39 @@ func TestSetCatalog(t *testing.T) {
 		t.Errorf("removed page still served: %v", err)
 	}
 }
+
+// TestShortAutoOpenIsHonouredBetweenTicks: an auto_open_after shorter than
+// the tick opens the incident at its deadline, not at the next tick.
+func TestShortAutoOpenIsHonouredBetweenTicks(t *testing.T) {
+	e := newEnv(t)
+	cat, _ := storyCatalog(t)
+	cat.Automation.AutoOpenAfter = time.Second
+	if err := e.eng.SetCatalog(e.ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(pokeGap)
+	downAt := e.clock.Now()
+	e.mons.set("ws-oslo", sitrep.StateDown, downAt)
+	e.eng.Poke()
+	guard := time.After(10 * time.Second) // against a hang, not a schedule
+	for {
+		incs, _, err := e.eng.FindIncidents(e.ctx, sitrep.IncidentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(incs) > 0 {
+			if took := incs[0].CreatedAt.Sub(downAt); took > 2*time.Second {
+				t.Errorf("incident opened %v after the outage began, want about auto_open_after (1s), not the %v tick", took, e.eng.opts.Tick)
+			}
+			return
+		}
+		select {
+		case <-guard:
+			t.Fatal("no automatic incident")
+		default:
+		}
+		e.clock.Advance(50 * time.Millisecond)
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+}
