@@ -51,6 +51,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EUNAVAILABLE  = "unavailable"
+	// ETOOMANYREQUESTS is returned while attempts (sign-in, public forms)
+	// are being slowed down.
+	ETOOMANYREQUESTS = "too_many_requests"
 )
 
 // Error is an error meant for the user: a code, a message that says what is

@@ -43,6 +43,10 @@ var commands = []struct {
 	{"status", "show the monitors of a running server as a table", runStatus},
 	{"incident", "open, update, resolve, list and show incidents on a running server", runIncident},
 	{"maintenance", "schedule, list, start, extend and complete maintenance windows", runMaintenance},
+	{"ack", "acknowledge a staff alert on a running server: escalation and reminders stop", runAck},
+	{"oncall", "show who is on call now in each schedule (or --schedule ID)", runOnCall},
+	{"user", "create users, set a password, list users (local: reads --config/--data)", runUser},
+	{"token", "create, list and revoke API tokens (local: reads --config/--data)", runToken},
 	{"export", "write a status page as static files, fetched from a running server", runExport},
 	{"version", "print the version", runVersion},
 }

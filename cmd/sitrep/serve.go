@@ -35,6 +35,7 @@ func runServe(ctx context.Context, args []string, env *cliEnv) error {
 		Stdout:     env.stdout,
 		Version:    version,
 		AdminToken: env.getenv("SITREP_ADMIN_TOKEN"),
+		SecretKey:  env.getenv("SITREP_SECRET_KEY"),
 	})
 	if err := a.Start(ctx); err != nil {
 		return err

@@ -50,6 +50,15 @@ type Config struct {
 	// MaintenanceReminders are how long before a window starts to remind
 	// subscribers of it, longest first, without repeats. Default 24h, 1h.
 	MaintenanceReminders []time.Duration
+	// Routes, EscalationPolicies and Schedules are staff alerting, in file
+	// order (alerts_build.go); a route's ID defaults to "route-N".
+	Routes             []sitrep.AlertRoute
+	EscalationPolicies []sitrep.EscalationPolicy
+	Schedules          []sitrep.Schedule
+	// SMTP is the mail server, nil when not configured; Channels are the
+	// declared channels in file order (sections_channels.go).
+	SMTP     *SMTPConfig
+	Channels []ChannelConfig
 }
 
 // Storage says where data is kept.
@@ -126,6 +135,12 @@ func parse(path string, data []byte, lookup func(string) (string, bool)) (*Confi
 	cfg.MaintenanceReminders = d.reminders(top.sub("maintenance"))
 	cfg.Components = d.components(top.list("components"))
 	cfg.Pages = d.pages(top.list("pages"))
+	cfg.SMTP = d.smtp(top)
+	// channelIDs are every channel id written, even of entries with
+	// problems, so that routes referring to them are not blamed too.
+	var channelIDs []string
+	cfg.Channels, channelIDs = d.channels(top.list("channels"), cfg.SMTP)
+	d.checkChannelRefs(d.alerting(top, cfg), channelIDs)
 
 	if len(p.list) > 0 {
 		slices.SortStableFunc(p.list, func(a, b *Error) int {

@@ -21,6 +21,9 @@ type spec struct {
 	types      map[sitrep.MonitorType]*section
 	httpExpect *section
 	status     *statusSpec
+	alerts     *alertSpec
+	// smtp and channels: sections_channels.go.
+	smtp, channels *section
 }
 
 // sections lists every section in the order the documentation shows them.
@@ -33,7 +36,9 @@ func (s *spec) sections() []*section {
 			out = append(out, s.httpExpect)
 		}
 	}
-	return append(out, st.components, st.rule, st.componentIncidents, st.pages, st.branding, st.link)
+	out = append(out, st.components, st.rule, st.componentIncidents, st.pages, st.branding, st.link)
+	out = append(out, s.smtp, s.channels)
+	return append(out, s.alerts.sections()...)
 }
 
 func monitorTypeNames() []string {
@@ -45,7 +50,8 @@ func monitorTypeNames() []string {
 }
 
 func newSpec() *spec {
-	s := &spec{types: map[sitrep.MonitorType]*section{}, status: newStatusSpec()}
+	s := &spec{types: map[sitrep.MonitorType]*section{}, status: newStatusSpec(), alerts: newAlertSpec(),
+		smtp: smtpSection(), channels: channelsSection()}
 	s.storage = &section{
 		Path: "storage",
 		Doc:  "Where results and records are kept, and how much disk they may use.",
@@ -210,6 +216,11 @@ func newSpec() *spec {
 			{Key: "monitors", Kind: kindMonitorList, Doc: "The monitors; see below."},
 			{Key: "components", Kind: kindList, Section: s.status.components, Doc: "The components shown on status pages; see below."},
 			{Key: "pages", Kind: kindList, Section: s.status.pages, Doc: "The public status pages; see below."},
+			{Key: "smtp", Kind: kindSection, Section: s.smtp, Doc: "The mail server for email channels and subscriber mail; see below."},
+			{Key: "channels", Kind: kindList, Section: s.channels, Doc: "Ways to reach staff (email, webhook, Slack, Teams, Discord, Telegram, PagerDuty, Opsgenie, ntfy, Pushover, Gotify, Matrix); see below."},
+			{Key: "routes", Kind: kindList, Section: s.alerts.routes, Doc: "Which failing monitors page which channels; see below."},
+			{Key: "escalation_policies", Kind: kindList, Section: s.alerts.policies, Doc: "Who is paged next while nobody acknowledges; see below."},
+			{Key: "schedules", Kind: kindList, Section: s.alerts.schedules, Doc: "On-call rotations; see below."},
 		},
 		AllowExtensions: true,
 	}

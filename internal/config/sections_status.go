@@ -31,6 +31,7 @@ func ruleStatuses() []string {
 var reservedSlugs = []string{
 	"history.atom", "history.rss", "maintenance.ics", "events", "theme.css", "incidents", "maintenance",
 	"badge", "api", "ping", "static", "healthz", "metrics", "overview", "admin", "login", "favicon.ico",
+	"subscribe", "confirm", "unsubscribe", "manage",
 }
 
 func newStatusSpec() *statusSpec {

@@ -57,6 +57,30 @@
 // an update to an incident of 20 ≈ 0.8–1.5 ms including the fsync; reading a
 // page of 500 incidents with 5 updates each ≈ 22–32 ms.
 //
+// # Notification outbox
+//
+// Events (migration 0003) are written by CreateIncident, UpdateIncident,
+// CreateMaintenance, UpdateMaintenance and RecordStateChange from the
+// record's Events field in the same transaction as the record, so a change
+// and what it must tell commit together or not at all; AddEvents writes
+// events no record change caused. ExpandEvent stores an event's deliveries
+// (skipping idempotency keys that exist) and marks it expanded in one
+// transaction.
+//
+// DueDeliveries claims pending, due deliveries by moving next_attempt_ms
+// OutboxLease (2 min) ahead, in one write transaction: on PostgreSQL the
+// rows are taken with FOR UPDATE SKIP LOCKED (pkgsite's queue), so
+// dispatchers on several nodes share the work without waiting on each
+// other; on SQLite the single writer serialises claims. A claimer that dies
+// mid-send simply lets the lease run out. A delivery is held back while an
+// earlier one (by event commit order) with the same order key, channel and
+// recipient is pending, or while an earlier event with its order key is not
+// yet expanded. RecordAttempt only changes pending deliveries, so a late
+// answer from a claimer whose lease ran out cannot undo a later outcome.
+//
+// Measured (BenchmarkClaimAndRecord, SQLite): ≈ 1,700 deliveries/s claimed
+// in batches of 100 and recorded one synchronous=FULL transaction each.
+//
 // # Budget and low disk
 //
 // Maintain deletes whole time slices, oldest first: raw blocks, then minute,

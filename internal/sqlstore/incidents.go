@@ -40,11 +40,15 @@ func (s *Store) CreateIncident(ctx context.Context, inc *sitrep.Incident) error 
 			VALUES (`+placeholders(incidentColCount)+`)`), incidentArgs(inc)...); err != nil {
 			return err
 		}
-		return s.writeIncidentParts(ctx, tx, inc, nil)
+		if err := s.writeIncidentParts(ctx, tx, inc, nil); err != nil {
+			return err
+		}
+		return s.writeEvents(ctx, tx, inc.Events)
 	})
 	if err != nil {
 		return fmt.Errorf("create incident %q: %w", inc.Title, err)
 	}
+	inc.Events = nil
 	return nil
 }
 
@@ -86,6 +90,9 @@ func (s *Store) UpdateIncident(ctx context.Context, id string, fn func(*sitrep.I
 			return err
 		}
 		if err := s.writeIncidentParts(ctx, tx, inc, old); err != nil {
+			return err
+		}
+		if err := s.writeEvents(ctx, tx, inc.Events); err != nil {
 			return err
 		}
 		// Answer with what a later read returns (updates in timeline

@@ -44,11 +44,15 @@ func (s *Store) CreateMaintenance(ctx context.Context, m *sitrep.Maintenance) er
 			VALUES (`+placeholders(maintenanceColCount)+`)`), args...); err != nil {
 			return err
 		}
-		return s.writeMaintenanceParts(ctx, tx, m, nil)
+		if err := s.writeMaintenanceParts(ctx, tx, m, nil); err != nil {
+			return err
+		}
+		return s.writeEvents(ctx, tx, m.Events)
 	})
 	if err != nil {
 		return fmt.Errorf("create maintenance window %q: %w", m.Title, err)
 	}
+	m.Events = nil
 	return nil
 }
 
@@ -94,6 +98,9 @@ func (s *Store) UpdateMaintenance(ctx context.Context, id string, fn func(*sitre
 			return err
 		}
 		if err := s.writeMaintenanceParts(ctx, tx, m, old); err != nil {
+			return err
+		}
+		if err := s.writeEvents(ctx, tx, m.Events); err != nil {
 			return err
 		}
 		out, err = s.maintenanceByID(ctx, tx, id)

@@ -9,8 +9,8 @@ import (
 	"sitrep"
 )
 
-// RecordStateChange stores the change and the monitor's current state in one
-// transaction.
+// RecordStateChange stores the change, the monitor's current state and the
+// change's Events in one transaction.
 func (s *Store) RecordStateChange(ctx context.Context, c sitrep.StateChange) error {
 	if c.MonitorID == "" {
 		return sitrep.FieldErrorf(sitrep.EINVALID, "monitor", "a state change needs a monitor id")
@@ -21,10 +21,12 @@ func (s *Store) RecordStateChange(ctx context.Context, c sitrep.StateChange) err
 			VALUES (?, ?, ?, ?, ?)`), c.MonitorID, string(c.From), string(c.To), at, c.Reason); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO monitor_states (monitor, state, since_ms) VALUES (?, ?, ?)
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO monitor_states (monitor, state, since_ms) VALUES (?, ?, ?)
 			ON CONFLICT (monitor) DO UPDATE SET state = excluded.state, since_ms = excluded.since_ms`),
-			c.MonitorID, string(c.To), at)
-		return err
+			c.MonitorID, string(c.To), at); err != nil {
+			return err
+		}
+		return s.writeEvents(ctx, tx, c.Events)
 	})
 	if err != nil {
 		return fmt.Errorf("record state change of %s to %s: %w", c.MonitorID, c.To, err)

@@ -54,7 +54,11 @@ func Run(t *testing.T, open func(t *testing.T) sitrep.Store) {
 		{"FindMaintenances", testFindMaintenances},
 		{"AdminToken", testAdminToken},
 		{"BudgetKeepsRecords", testBudgetKeepsRecords},
+		{"SubscriberRoundTrip", testSubscriberRoundTrip}, {"SubscriberConfirm", testSubscriberConfirm}, {"SubscribersFor", testSubscribersFor},
 	}
+	cases = append(cases, outboxCases...)
+	cases = append(cases, alertCases...)
+	cases = append(cases, accountCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

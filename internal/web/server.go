@@ -39,6 +39,22 @@ type Options struct {
 	Incidents    sitrep.IncidentService
 	Maintenances sitrep.MaintenanceService
 	Auth         sitrep.Authenticator
+
+	// Subscribers serves sign-up (POST /api/v1/subscribers, the form on
+	// every page) and the confirm, unsubscribe and manage links; nil leaves
+	// them out.
+	Subscribers sitrep.SubscriberService
+
+	// Alerts serves /ack/{token} (the signed link in staff alerts) and
+	// /api/v1/alerts and /api/v1/oncall (bearer token like incidents); nil
+	// leaves them out.
+	Alerts sitrep.AlertService
+
+	// Deliveries serves GET /api/v1/deliveries and POST
+	// /api/v1/deliveries/{id}/retry (bearer token, like incidents); nil
+	// leaves them out. If it also has a Kick method (the dispatcher), a
+	// retried delivery is sent at once.
+	Deliveries sitrep.OutboxStore
 }
 
 // Server routes sitrep's HTTP endpoints. It is an http.Handler.
@@ -62,7 +78,8 @@ type Server struct {
 	listCache     renderCache
 	overviewCache renderCache
 
-	pub *publicPages // nil without Options.Pages
+	pub  *publicPages      // nil without Options.Pages
+	subs *subscriberRoutes // nil without Options.Subscribers
 }
 
 // apiCatchAll catches every API path no other pattern claims.
@@ -99,6 +116,9 @@ func New(opts Options) *Server {
 	mux.HandleFunc("GET /api/v1/monitors/{id}", s.handleMonitor)
 	mux.HandleFunc("GET /api/v1/monitors/{id}/results", s.handleResults)
 	s.registerRecords(mux, opts)
+	s.registerSubscribers(mux, opts)
+	s.registerAlerts(mux, opts)
+	s.registerDeliveries(mux, opts)
 	mux.HandleFunc(apiCatchAll, s.handleAPINotFound)
 	for _, p := range []struct {
 		suffix string

@@ -1,0 +1,4 @@
+package accounts
+
+// HashToken exposes the at-rest token hash to the external tests.
+var HashToken = hashToken

@@ -1,0 +1,79 @@
+package admin
+
+import (
+	"net/http"
+	"sort"
+
+	"sitrep"
+)
+
+// dashboardRefreshSeconds is how often the dashboard script fetches the
+// page again: often enough to follow an outage, cheap for the server.
+const dashboardRefreshSeconds = 15
+
+type stateCount struct {
+	State sitrep.State
+	Count int
+}
+
+type dashboardData struct {
+	Counts   []stateCount
+	Trouble  []sitrep.MonitorView // monitors not up, worst first
+	Open     []*sitrep.Incident
+	Active   []*sitrep.Maintenance
+	Upcoming []*sitrep.Maintenance
+}
+
+// stateRank orders monitors on the dashboard: what needs eyes first.
+func stateRank(s sitrep.State) int {
+	switch s {
+	case sitrep.StateDown:
+		return 0
+	case sitrep.StateDegraded:
+		return 1
+	case sitrep.StateUnknown:
+		return 2
+	}
+	return 3
+}
+
+func (u *UI) handleDashboard(w http.ResponseWriter, r *http.Request, s *sitrep.Session) {
+	ctx := r.Context()
+	var d dashboardData
+	mons, err := u.monitors.Monitors(ctx)
+	if err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	counts := map[sitrep.State]int{}
+	for _, m := range mons {
+		counts[m.State]++
+		if m.State != sitrep.StateUp {
+			d.Trouble = append(d.Trouble, m)
+		}
+	}
+	for _, st := range []sitrep.State{sitrep.StateDown, sitrep.StateDegraded, sitrep.StateUnknown, sitrep.StateUp} {
+		d.Counts = append(d.Counts, stateCount{st, counts[st]})
+	}
+	sort.SliceStable(d.Trouble, func(i, j int) bool {
+		return stateRank(d.Trouble[i].State) < stateRank(d.Trouble[j].State)
+	})
+	open := true
+	if d.Open, _, err = u.incidents.FindIncidents(ctx, sitrep.IncidentFilter{Open: &open, Limit: 50}); err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	if d.Active, _, err = u.maints.FindMaintenances(ctx, sitrep.MaintenanceFilter{
+		Statuses: []sitrep.MaintenanceStatus{sitrep.MaintenanceInProgress, sitrep.MaintenanceVerifying}, Limit: 50}); err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	if d.Upcoming, _, err = u.maints.FindMaintenances(ctx, sitrep.MaintenanceFilter{
+		Statuses: []sitrep.MaintenanceStatus{sitrep.MaintenanceScheduled}, Limit: 10}); err != nil {
+		u.fail(w, r, s, err)
+		return
+	}
+	v := u.newView(s, "Dashboard", "dashboard", d)
+	v.Refresh = u.refreshSeconds
+	u.render(w, r, http.StatusOK, "dashboard", v)
+}

@@ -1,0 +1,466 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"sitrep"
+)
+
+// fakeAccounts keeps users and sessions in memory. Its TOTP code is always
+// totpCode; its session and CSRF tokens are predictable so golden files are
+// stable.
+type fakeAccounts struct {
+	mu         sync.Mutex
+	setupToken string
+	users      map[string]*fakeUser // by email
+	sessions   map[string]*fakeSession
+	next       int
+	logins     []string // emails that signed in, in order
+}
+
+type fakeUser struct {
+	user     sitrep.User
+	password string
+}
+
+type fakeSession struct {
+	email   string
+	pending bool
+	csrf    string
+}
+
+const totpCode = "123456"
+
+func newFakeAccounts() *fakeAccounts {
+	return &fakeAccounts{users: map[string]*fakeUser{}, sessions: map[string]*fakeSession{}}
+}
+
+func (f *fakeAccounts) addUser(email, password string, role sitrep.Role, totp bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[email] = &fakeUser{user: sitrep.User{ID: "u-" + email, Email: email, Name: email, Role: role, TOTPEnabled: totp}, password: password}
+}
+
+// signIn makes a complete session for email directly, for handler tests.
+func (f *fakeAccounts) signIn(email string) (token, csrf string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	token, csrf = "sess-"+email, "csrf-"+email
+	f.sessions[token] = &fakeSession{email: email, csrf: csrf}
+	return token, csrf
+}
+
+func (f *fakeAccounts) newToken() string {
+	f.next++
+	return fmt.Sprintf("tok-%d", f.next)
+}
+
+func (f *fakeAccounts) Authenticate(ctx context.Context, token string) (*sitrep.Principal, error) {
+	return nil, sitrep.Errorf(sitrep.EUNAUTHORIZED, "invalid token")
+}
+
+func (f *fakeAccounts) NeedsSetup(ctx context.Context) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.users {
+		if u.user.Role == sitrep.RoleAdmin {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (f *fakeAccounts) CompleteSetup(ctx context.Context, setupToken string, in sitrep.UserInput) (*sitrep.User, error) {
+	if needs, _ := f.NeedsSetup(ctx); !needs {
+		return nil, sitrep.Errorf(sitrep.ECONFLICT, "setup is already complete")
+	}
+	if setupToken == "" || setupToken != f.setupToken {
+		return nil, sitrep.Errorf(sitrep.EUNAUTHORIZED, "the setup link is not valid; use the one printed at start")
+	}
+	if !strings.Contains(in.Email, "@") {
+		return nil, sitrep.FieldErrorf(sitrep.EINVALID, "email", "%q is not an email address", in.Email)
+	}
+	if len(in.Password) < 12 {
+		return nil, sitrep.FieldErrorf(sitrep.EINVALID, "password", "use at least 12 characters")
+	}
+	f.addUser(in.Email, in.Password, sitrep.RoleAdmin, true)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.users[in.Email].user
+	return &u, nil
+}
+
+func (f *fakeAccounts) Login(ctx context.Context, email, password, ip string) (sitrep.LoginResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.users[email]
+	if u == nil || u.password != password {
+		return sitrep.LoginResult{}, sitrep.Errorf(sitrep.EUNAUTHORIZED, "wrong email or password")
+	}
+	tok := f.newToken()
+	f.sessions[tok] = &fakeSession{email: email, pending: u.user.TOTPEnabled, csrf: "csrf-" + tok}
+	if !u.user.TOTPEnabled {
+		f.logins = append(f.logins, email)
+	}
+	return sitrep.LoginResult{SessionToken: tok, NeedTOTP: u.user.TOTPEnabled}, nil
+}
+
+func (f *fakeAccounts) VerifySecondFactor(ctx context.Context, sessionToken, code, ip string) (sitrep.LoginResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.sessions[sessionToken]
+	if s == nil || !s.pending || code != totpCode {
+		return sitrep.LoginResult{}, sitrep.Errorf(sitrep.EUNAUTHORIZED, "invalid code")
+	}
+	// A new token once the second factor is in, as the real service does.
+	delete(f.sessions, sessionToken)
+	tok := f.newToken()
+	f.sessions[tok] = &fakeSession{email: s.email, csrf: "csrf-" + tok}
+	f.logins = append(f.logins, s.email)
+	return sitrep.LoginResult{SessionToken: tok}, nil
+}
+
+func (f *fakeAccounts) Session(ctx context.Context, token string) (*sitrep.Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.sessions[token]
+	if s == nil || s.pending {
+		return nil, sitrep.Errorf(sitrep.EUNAUTHORIZED, "not signed in")
+	}
+	u := f.users[s.email].user
+	return &sitrep.Session{User: u, Principal: sitrep.Principal{Name: u.Email, Role: u.Role}, CSRFToken: s.csrf}, nil
+}
+
+func (f *fakeAccounts) Logout(ctx context.Context, token string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.sessions, token)
+	return nil
+}
+
+var errNotInFake = sitrep.Errorf(sitrep.EINTERNAL, "not implemented by the fake")
+
+func (f *fakeAccounts) CreateUser(context.Context, *sitrep.Principal, sitrep.UserInput) (*sitrep.User, error) {
+	return nil, errNotInFake
+}
+func (f *fakeAccounts) UpdateUser(context.Context, *sitrep.Principal, string, sitrep.UserInput) (*sitrep.User, error) {
+	return nil, errNotInFake
+}
+func (f *fakeAccounts) DisableUser(context.Context, *sitrep.Principal, string) error {
+	return errNotInFake
+}
+func (f *fakeAccounts) Users(context.Context) ([]sitrep.User, error) { return nil, errNotInFake }
+func (f *fakeAccounts) BeginTOTP(context.Context, string) (string, string, error) {
+	return "", "", errNotInFake
+}
+func (f *fakeAccounts) ConfirmTOTP(context.Context, string, string) ([]string, error) {
+	return nil, errNotInFake
+}
+func (f *fakeAccounts) RequestPasswordReset(context.Context, string) (string, error) {
+	return "", errNotInFake
+}
+func (f *fakeAccounts) ResetPassword(context.Context, string, string) error { return errNotInFake }
+func (f *fakeAccounts) CreateToken(context.Context, *sitrep.Principal, string, sitrep.Role, time.Time) (string, *sitrep.APIToken, error) {
+	return "", nil, errNotInFake
+}
+func (f *fakeAccounts) Tokens(context.Context) ([]sitrep.APIToken, error) { return nil, errNotInFake }
+func (f *fakeAccounts) RevokeToken(context.Context, *sitrep.Principal, string) error {
+	return errNotInFake
+}
+func (f *fakeAccounts) Audit(context.Context, sitrep.AuditEntry) error { return nil }
+func (f *fakeAccounts) AuditLog(context.Context, time.Time, int) ([]sitrep.AuditEntry, error) {
+	return nil, errNotInFake
+}
+
+// fakeMonitors serves fixed monitors and results.
+type fakeMonitors struct {
+	mu       sync.Mutex
+	monitors []sitrep.MonitorView
+	results  map[string][]sitrep.Result
+}
+
+// setState changes a monitor's state, as the engine would.
+func (f *fakeMonitors) setState(id string, st sitrep.State) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.monitors {
+		if f.monitors[i].ID == id {
+			f.monitors[i].State = st
+		}
+	}
+}
+
+func (f *fakeMonitors) Monitors(ctx context.Context) ([]sitrep.MonitorView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]sitrep.MonitorView(nil), f.monitors...), nil
+}
+
+func (f *fakeMonitors) Monitor(ctx context.Context, id string) (sitrep.MonitorView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, m := range f.monitors {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return sitrep.MonitorView{}, sitrep.Errorf(sitrep.ENOTFOUND, "no monitor %q", id)
+}
+
+func (f *fakeMonitors) Results(ctx context.Context, id string, from, to time.Time) (sitrep.ResultSet, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rs := sitrep.ResultSet{MonitorID: id, From: from, To: to, Resolution: sitrep.ResolutionRaw,
+		Raw: make([]sitrep.Result, 0, len(f.results[id]))}
+	for _, r := range f.results[id] {
+		if !r.Time.Before(from) && r.Time.Before(to) {
+			rs.Raw = append(rs.Raw, r)
+		}
+	}
+	return rs, nil
+}
+
+func (f *fakeMonitors) Ping(context.Context, string, sitrep.Ping) error { return errNotInFake }
+
+// fakeIncidents is an in-memory IncidentService that records its calls.
+type fakeIncidents struct {
+	mu    sync.Mutex
+	clock sitrep.Clock
+	incs  map[string]*sitrep.Incident
+	next  int
+	calls []string
+}
+
+func newFakeIncidents(c sitrep.Clock) *fakeIncidents {
+	return &fakeIncidents{clock: c, incs: map[string]*sitrep.Incident{}}
+}
+
+func affected(m map[string]sitrep.ComponentStatus) []sitrep.AffectedComponent {
+	var out []sitrep.AffectedComponent
+	for id, st := range m {
+		out = append(out, sitrep.AffectedComponent{ComponentID: id, Status: st})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ComponentID < out[j].ComponentID })
+	return out
+}
+
+func (f *fakeIncidents) add(inc *sitrep.Incident) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.incs[inc.ID] = inc
+}
+
+func (f *fakeIncidents) OpenIncident(ctx context.Context, in sitrep.IncidentInput) (*sitrep.Incident, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, "open")
+	now := f.clock.Now()
+	f.next++
+	inc := &sitrep.Incident{ID: fmt.Sprintf("inc-%d", f.next), Title: in.Title, Impact: in.Impact, Status: in.Status,
+		Components: affected(in.Components), CreatedAt: now, UpdatedAt: now, StartedAt: now}
+	inc.Updates = append(inc.Updates, sitrep.IncidentUpdate{ID: "u1", Status: in.Status, Message: in.Message, Public: !in.Internal,
+		At: now, CreatedAt: now, Author: in.Author, Components: affected(in.Components)})
+	f.incs[inc.ID] = inc
+	return inc, nil
+}
+
+func (f *fakeIncidents) change(id string, in sitrep.IncidentUpdateInput, call string) (*sitrep.Incident, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call+" "+id)
+	inc := f.incs[id]
+	if inc == nil {
+		return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no incident %q", id)
+	}
+	now := f.clock.Now()
+	if in.Status != "" {
+		inc.Status = in.Status
+	}
+	if in.Impact != "" {
+		inc.Impact = in.Impact
+	}
+	if in.Status == sitrep.IncidentResolved {
+		inc.ResolvedAt = now
+	}
+	if len(in.Components) > 0 {
+		inc.Components = affected(in.Components)
+	}
+	inc.Updates = append(inc.Updates, sitrep.IncidentUpdate{ID: fmt.Sprintf("u%d", len(inc.Updates)+1), Status: inc.Status,
+		Message: in.Message, Public: !in.Internal, At: now, CreatedAt: now, Author: in.Author, Components: affected(in.Components)})
+	return inc, nil
+}
+
+func (f *fakeIncidents) UpdateIncident(ctx context.Context, id string, in sitrep.IncidentUpdateInput) (*sitrep.Incident, error) {
+	return f.change(id, in, "update")
+}
+
+func (f *fakeIncidents) ResolveIncident(ctx context.Context, id string, in sitrep.IncidentUpdateInput) (*sitrep.Incident, error) {
+	in.Status = sitrep.IncidentResolved
+	return f.change(id, in, "resolve")
+}
+
+func (f *fakeIncidents) SetPostmortem(ctx context.Context, id string, pm sitrep.Postmortem) (*sitrep.Incident, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, "postmortem "+id)
+	inc := f.incs[id]
+	if inc == nil {
+		return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no incident %q", id)
+	}
+	pm.UpdatedAt = f.clock.Now()
+	if pm.Published {
+		pm.PublishedAt = pm.UpdatedAt
+	}
+	inc.Postmortem = &pm
+	return inc, nil
+}
+
+func (f *fakeIncidents) Incident(ctx context.Context, id string) (*sitrep.Incident, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	inc := f.incs[id]
+	if inc == nil {
+		return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no incident %q", id)
+	}
+	cp := *inc
+	return &cp, nil
+}
+
+func (f *fakeIncidents) FindIncidents(ctx context.Context, flt sitrep.IncidentFilter) ([]*sitrep.Incident, int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*sitrep.Incident
+	for _, inc := range f.incs {
+		if flt.Open != nil && inc.Open() != *flt.Open {
+			continue
+		}
+		cp := *inc
+		out = append(out, &cp)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	return out, len(out), nil
+}
+
+func (f *fakeIncidents) callLog() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+// fakeMaintenances is an in-memory MaintenanceService that records its calls.
+type fakeMaintenances struct {
+	mu    sync.Mutex
+	clock sitrep.Clock
+	ms    map[string]*sitrep.Maintenance
+	next  int
+	calls []string
+}
+
+func newFakeMaintenances(c sitrep.Clock) *fakeMaintenances {
+	return &fakeMaintenances{clock: c, ms: map[string]*sitrep.Maintenance{}}
+}
+
+func (f *fakeMaintenances) add(m *sitrep.Maintenance) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ms[m.ID] = m
+}
+
+func (f *fakeMaintenances) ScheduleMaintenance(ctx context.Context, in sitrep.MaintenanceInput) (*sitrep.Maintenance, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, "schedule")
+	f.next++
+	now := f.clock.Now()
+	m := &sitrep.Maintenance{ID: fmt.Sprintf("mnt-%d", f.next), Title: in.Title, Description: in.Description, Components: in.Components,
+		PlannedStart: in.Start, PlannedEnd: in.End, Status: sitrep.MaintenanceScheduled, CreatedAt: now, Author: in.Author}
+	if in.Message != "" {
+		m.Updates = append(m.Updates, sitrep.MaintenanceUpdate{ID: "mu1", Status: m.Status, Message: in.Message, Public: true, At: now, Author: in.Author})
+	}
+	f.ms[m.ID] = m
+	return m, nil
+}
+
+func (f *fakeMaintenances) UpdateMaintenance(ctx context.Context, id string, in sitrep.MaintenanceUpdateInput) (*sitrep.Maintenance, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := f.ms[id]
+	if m == nil {
+		return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no maintenance %q", id)
+	}
+	now := f.clock.Now()
+	call := "update " + id
+	if in.Status != "" {
+		call += " " + string(in.Status)
+		m.Status = in.Status
+		if in.Status == sitrep.MaintenanceInProgress {
+			m.ActualStart = now
+		}
+		if in.Status == sitrep.MaintenanceCompleted {
+			m.ActualEnd = now
+		}
+	}
+	if !in.End.IsZero() {
+		call += " end=" + in.End.UTC().Format(time.RFC3339)
+		m.PlannedEnd = in.End
+	}
+	f.calls = append(f.calls, call)
+	m.Updates = append(m.Updates, sitrep.MaintenanceUpdate{ID: fmt.Sprintf("mu%d", len(m.Updates)+1), Status: m.Status, Message: in.Message,
+		Public: !in.Internal, At: now, Author: in.Author})
+	return m, nil
+}
+
+func (f *fakeMaintenances) Maintenance(ctx context.Context, id string) (*sitrep.Maintenance, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := f.ms[id]
+	if m == nil {
+		return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no maintenance %q", id)
+	}
+	cp := *m
+	return &cp, nil
+}
+
+func (f *fakeMaintenances) FindMaintenances(ctx context.Context, flt sitrep.MaintenanceFilter) ([]*sitrep.Maintenance, int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*sitrep.Maintenance
+	for _, m := range f.ms {
+		ok := len(flt.Statuses) == 0
+		for _, st := range flt.Statuses {
+			ok = ok || m.Status == st
+		}
+		if ok {
+			cp := *m
+			out = append(out, &cp)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PlannedStart.Before(out[j].PlannedStart) })
+	return out, len(out), nil
+}
+
+func (f *fakeMaintenances) callLog() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+// fakePages serves one snapshot, for the component list.
+type fakePages struct{ snap *sitrep.StatusPage }
+
+func (f fakePages) PageFor(ctx context.Context, host, slug string) (*sitrep.StatusPage, error) {
+	if f.snap == nil {
+		return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no page")
+	}
+	return f.snap, nil
+}
+
+func (f fakePages) Subscribe(slug string) (<-chan uint64, func()) {
+	ch := make(chan uint64)
+	return ch, func() {}
+}
