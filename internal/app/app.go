@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"sitrep"
+	"sitrep/internal/accounts"
+	"sitrep/internal/admin"
 	"sitrep/internal/config"
 	"sitrep/internal/engine"
 	"sitrep/internal/metrics"
@@ -57,6 +59,9 @@ type Options struct {
 	// authorises writes; otherwise one is generated at first start, printed
 	// once and kept hashed.
 	AdminToken string
+	// SecretKey (SITREP_SECRET_KEY, base64) replaces the key file in the
+	// data directory; every node of a cluster needs the same one.
+	SecretKey string
 }
 
 // App is a running sitrep server.
@@ -155,6 +160,29 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	// The data directory holds the secret key whichever database is used.
+	if err := os.MkdirAll(a.opts.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	masterKey, _, err := accounts.LoadKey(filepath.Join(a.opts.DataDir, secretKeyFile), a.opts.SecretKey)
+	if err != nil {
+		return err
+	}
+	acct, err := accounts.New(accounts.Options{
+		Store:          store,
+		Clock:          a.opts.Clock,
+		Logger:         a.logger.With("component", "accounts"),
+		SecretKey:      deriveKey(masterKey, "accounts"),
+		AdminTokenHash: tokenHash,
+		Issuer:         "sitrep",
+	})
+	if err != nil {
+		return fmt.Errorf("accounts: %w", err)
+	}
+	setupToken, err := acct.PrepareSetup(ctx)
+	if err != nil {
+		return fmt.Errorf("prepare first-run setup: %w", err)
+	}
 
 	// The status engine reacts to monitor state changes; it is built after
 	// the monitoring engine it reads from, so the hook finds it through a
@@ -216,13 +244,33 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Pages:        a.pages,
 		Incidents:    se,
 		Maintenances: se,
-		Auth:         web.TokenAuthenticator{Hash: tokenHash},
+		Auth:         acct,
 		// A one-second-old list is fine for humans and scripts, and it keeps
 		// a hammered API from competing with the checks for CPU.
 		ListCacheTTL: time.Second,
 	})
+	ui, err := admin.New(admin.Options{
+		Logger:       a.logger.With("component", "admin"),
+		Accounts:     acct,
+		Monitors:     eng,
+		Incidents:    se,
+		Maintenances: se,
+		Pages:        a.pages,
+		Components:   func() []sitrep.Component { return a.Config().Components },
+		Declared:     a.declaredMonitor,
+		ConfigFile:   cfgPath,
+		Clock:        a.opts.Clock,
+	})
+	if err != nil {
+		return fmt.Errorf("admin UI: %w", err)
+	}
+	root := http.NewServeMux()
+	root.Handle("/", handler)
+	for _, p := range admin.Patterns() {
+		root.Handle(p, ui)
+	}
 	a.server = &http.Server{
-		Handler:           handler,
+		Handler:           withClientIP(root),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -266,6 +314,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	for _, w := range wrote {
 		fmt.Fprintf(a.opts.Stdout, "  wrote:    %s\n", w)
+	}
+	if setupToken != "" {
+		fmt.Fprintf(a.opts.Stdout, "\n  create the first administrator (one-time link):\n    http://%s/setup?token=%s\n", listener.Addr(), setupToken)
 	}
 	if newToken != "" {
 		fmt.Fprintf(a.opts.Stdout, "\n  admin token (shown once; it authorises incident and maintenance changes):\n    %s\n", newToken)
