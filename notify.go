@@ -102,6 +102,10 @@ type Message struct {
 	AckURL string
 	// Headers are extra mail headers, e.g. List-Unsubscribe.
 	Headers map[string]string
+	// Secret is the recipient's own signing secret (a subscriber's webhook
+	// secret); signing channels prefer it to their configured one. It is
+	// never sent.
+	Secret string
 	// IdempotencyKey is the delivery's key.
 	IdempotencyKey string
 	At             time.Time

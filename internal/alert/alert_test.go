@@ -375,3 +375,17 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMaintenanceMutesByMonitor: the status engine reports the monitors of
+// components under maintenance; those are held back just the same.
+func TestMaintenanceMutesByMonitor(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.mu.Lock()
+	e.muted["api"] = true
+	e.mu.Unlock()
+	e.set("api", sitrep.StateDown)
+	e.set("solo", sitrep.StateDown)
+	if evs := e.expect("alert.triggered/0"); evs[0].MonitorID != "solo" {
+		t.Fatalf("paged for %s, want only solo", evs[0].MonitorID)
+	}
+}

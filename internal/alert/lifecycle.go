@@ -72,6 +72,9 @@ func (m *Manager) reconcileLocked(ctx context.Context, now time.Time, ids []stri
 }
 
 func (m *Manager) mutedLocked(id string, muted map[string]bool) bool {
+	if muted[id] {
+		return true
+	}
 	for _, comp := range m.cat.components[id] {
 		if muted[comp] {
 			return true

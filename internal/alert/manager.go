@@ -33,8 +33,9 @@ type Catalog struct {
 type Options struct {
 	Clock  sitrep.Clock
 	Logger *slog.Logger
-	// Muted returns the components under maintenance now (from the status
-	// engine); their monitors do not page. Nil mutes nothing.
+	// Muted returns what is under maintenance now (from the status
+	// engine): monitor ids, or component ids whose monitors are all held
+	// back. Muted monitors do not page. Nil mutes nothing.
 	Muted func() map[string]bool
 	// FlapChanges and FlapWindow: a monitor that changed state more than
 	// FlapChanges times within FlapWindow is held back until it settles.

@@ -22,7 +22,9 @@ import (
 	"sitrep/internal/admin"
 	"sitrep/internal/config"
 	"sitrep/internal/engine"
+	"sitrep/internal/incident"
 	"sitrep/internal/metrics"
+	"sitrep/internal/notify"
 	"sitrep/internal/probe"
 	"sitrep/internal/sqlstore"
 	"sitrep/internal/statusengine"
@@ -75,6 +77,7 @@ type App struct {
 	store     *sqlstore.Store
 	engine    *engine.Engine
 	status    *statusengine.Engine
+	notif     *notifications
 	pages     *pageService
 	exporters *exporters
 	server    *http.Server
@@ -185,9 +188,29 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 
 	// The status engine reacts to monitor state changes; it is built after
-	// the monitoring engine it reads from, so the hook finds it through a
+	// the monitoring engine it reads from, so the hooks find it through a
 	// pointer that is set once it exists.
 	var status atomic.Pointer[statusengine.Engine]
+	publicURL := cfg.BaseURL(listener.Addr().String())
+	states, err := store.MonitorStates(ctx)
+	if err != nil {
+		return fmt.Errorf("read monitor states: %w", err)
+	}
+	notif, err := newNotifications(ctx, cfg, notificationDeps{
+		store: store, clock: a.opts.Clock, logger: a.logger, masterKey: masterKey, publicURL: publicURL,
+		muted: func() map[string]bool {
+			if se := status.Load(); se != nil {
+				return se.MutedMonitors()
+			}
+			return nil
+		},
+	}, states)
+	if err != nil {
+		return err
+	}
+	a.notif = notif
+	notif.start(ctx)
+	a.onStop(notif.stop)
 	var eng *engine.Engine
 	met := metrics.New(store.Usage, func() map[sitrep.State]int { return countStates(eng) })
 	eng = engine.New(engine.Options{
@@ -199,7 +222,8 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Observer:      met,
 		Location:      cfg.Location,
 		FlushInterval: cfg.Storage.FlushInterval,
-		OnStateChange: func(sitrep.StateChange) {
+		OnStateChange: func(c sitrep.StateChange) {
+			notif.onStateChange(context.WithoutCancel(ctx), c)
 			if se := status.Load(); se != nil {
 				se.Poke()
 			}
@@ -221,6 +245,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 		// Time to first public update is a promise made to customers;
 		// it is measured, not assumed.
 		OnIncidentMetrics: met.IncidentResolved,
+		// Automation's changes carry their events; send them now rather
+		// than at the dispatcher's next poll.
+		OnAction: func(incident.Action) { notif.dispatch.Kick() },
 	}, catalog(cfg, listener.Addr().String()))
 	if err != nil {
 		return fmt.Errorf("status pages: %w", err)
@@ -245,6 +272,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Incidents:    se,
 		Maintenances: se,
 		Auth:         acct,
+		Deliveries:   deliveries{store, notif.dispatch},
+		Subscribers:  notif.subs,
+		Alerts:       notif.alerts,
 		// A one-second-old list is fine for humans and scripts, and it keeps
 		// a hammered API from competing with the checks for CPU.
 		ListCacheTTL: time.Second,
@@ -375,4 +405,11 @@ func selfURL(addr net.Addr) string {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// deliveries is the outbox as the deliveries API sees it: a retry by hand
+// wakes the dispatcher, so it goes out at once.
+type deliveries struct {
+	sitrep.OutboxStore
+	*notify.Dispatcher
 }

@@ -45,6 +45,9 @@ func (a *App) Reload(ctx context.Context) error {
 	if err := a.status.SetCatalog(ctx, catalog(cfg, a.ln.Addr().String())); err != nil {
 		return fmt.Errorf("apply components and pages of %s: %w", path, err)
 	}
+	if err := a.notif.reload(cfg, cfg.BaseURL(a.ln.Addr().String())); err != nil {
+		return fmt.Errorf("apply channels of %s: %w", path, err)
+	}
 	a.pages.setPasswords(cfg.EffectivePages())
 	a.exporters.set(ctx, cfg.EffectivePages())
 	a.logger.Info("config reloaded", "file", path, "monitors", len(cfg.Monitors))

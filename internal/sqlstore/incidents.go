@@ -43,7 +43,8 @@ func (s *Store) CreateIncident(ctx context.Context, inc *sitrep.Incident) error 
 		if err := s.writeIncidentParts(ctx, tx, inc, nil); err != nil {
 			return err
 		}
-		return s.writeEvents(ctx, tx, inc.Events)
+		// The change announces itself in its own transaction (outbox).
+		return s.writeEvents(ctx, tx, append(inc.Events, sitrep.IncidentEvents(nil, inc)...))
 	})
 	if err != nil {
 		return fmt.Errorf("create incident %q: %w", inc.Title, err)
@@ -92,7 +93,7 @@ func (s *Store) UpdateIncident(ctx context.Context, id string, fn func(*sitrep.I
 		if err := s.writeIncidentParts(ctx, tx, inc, old); err != nil {
 			return err
 		}
-		if err := s.writeEvents(ctx, tx, inc.Events); err != nil {
+		if err := s.writeEvents(ctx, tx, append(inc.Events, sitrep.IncidentEvents(old, inc)...)); err != nil {
 			return err
 		}
 		// Answer with what a later read returns (updates in timeline

@@ -47,7 +47,8 @@ func (s *Store) CreateMaintenance(ctx context.Context, m *sitrep.Maintenance) er
 		if err := s.writeMaintenanceParts(ctx, tx, m, nil); err != nil {
 			return err
 		}
-		return s.writeEvents(ctx, tx, m.Events)
+		// The change announces itself in its own transaction (outbox).
+		return s.writeEvents(ctx, tx, append(m.Events, sitrep.MaintenanceEvents(nil, m)...))
 	})
 	if err != nil {
 		return fmt.Errorf("create maintenance window %q: %w", m.Title, err)
@@ -100,7 +101,7 @@ func (s *Store) UpdateMaintenance(ctx context.Context, id string, fn func(*sitre
 		if err := s.writeMaintenanceParts(ctx, tx, m, old); err != nil {
 			return err
 		}
-		if err := s.writeEvents(ctx, tx, m.Events); err != nil {
+		if err := s.writeEvents(ctx, tx, append(m.Events, sitrep.MaintenanceEvents(old, m)...)); err != nil {
 			return err
 		}
 		out, err = s.maintenanceByID(ctx, tx, id)

@@ -73,8 +73,16 @@ func testOutboxEventsWithRecords(t *testing.T, s sitrep.Store) {
 		Events: []sitrep.Event{{Kind: sitrep.EventAlertTriggered, MonitorID: "web", AlertID: "a1"}}}); err != nil {
 		t.Fatal(err)
 	}
+	// Events given with a change come first; those the store derives from
+	// the change itself (sitrep.IncidentEvents, MaintenanceEvents) follow
+	// in the same transaction.
 	evs := pendingEvents(t, o)
-	kinds := []sitrep.EventKind{sitrep.EventIncidentOpened, sitrep.EventIncidentUpdated, sitrep.EventMaintenanceScheduled, sitrep.EventAlertTriggered}
+	kinds := []sitrep.EventKind{
+		sitrep.EventIncidentOpened, sitrep.EventIncidentOpened, sitrep.EventPostmortemPublished, // create: given, derived
+		sitrep.EventIncidentUpdated,                                        // update: given
+		sitrep.EventMaintenanceScheduled, sitrep.EventMaintenanceScheduled, // create: given, derived
+		sitrep.EventAlertTriggered,
+	}
 	if len(evs) != len(kinds) {
 		t.Fatalf("pending events = %+v, want %d in commit order", evs, len(kinds))
 	}
@@ -86,15 +94,18 @@ func testOutboxEventsWithRecords(t *testing.T, s sitrep.Store) {
 	if got := evs[0]; len(got.Components) != 2 || got.Components[1] != "messaging-oslo" || !got.At.Equal(base) || got.OrderKey != "incident:x" {
 		t.Errorf("opened event read back as %+v", got)
 	}
-	if got := evs[1]; got.IncidentID != inc.ID || got.UpdateID != "u1" {
+	if got := evs[1]; got.IncidentID != inc.ID || got.UpdateID == "" || got.OrderKey != "incident:"+inc.ID {
+		t.Errorf("derived opened event = %+v, want the incident, its first public update and its order key", got)
+	}
+	if got := evs[3]; got.IncidentID != inc.ID || got.UpdateID != "u1" {
 		t.Errorf("updated event read back as %+v", got)
 	}
-	if evs[2].Level != 2 || evs[3].AlertID != "a1" || evs[3].MonitorID != "web" {
-		t.Errorf("events read back as %+v / %+v", evs[2], evs[3])
+	if evs[4].Level != 2 || evs[5].MaintenanceID != m.ID || evs[6].AlertID != "a1" || evs[6].MonitorID != "web" {
+		t.Errorf("events read back as %+v / %+v / %+v", evs[4], evs[5], evs[6])
 	}
-	one, err := o.Event(ctx, evs[1].ID)
-	if err != nil || one.ID != evs[1].ID || one.Kind != sitrep.EventIncidentUpdated {
-		t.Errorf("Event(%s) = %+v, %v", evs[1].ID, one, err)
+	one, err := o.Event(ctx, evs[3].ID)
+	if err != nil || one.ID != evs[3].ID || one.Kind != sitrep.EventIncidentUpdated {
+		t.Errorf("Event(%s) = %+v, %v", evs[3].ID, one, err)
 	}
 	if _, err := o.Event(ctx, "no-such-event"); sitrep.ErrorCode(err) != sitrep.ENOTFOUND {
 		t.Errorf("Event(unknown) error = %v, want not_found", err)
@@ -105,6 +116,7 @@ func testOutboxAtomicity(t *testing.T, s sitrep.Store) {
 	o := outboxOf(t, s)
 	ctx := ctxOf(t)
 	inc := createIncident(t, o, fullIncident())
+	before := len(pendingEvents(t, o)) // the incident's own announcement
 	boom := errors.New("no")
 	cases := []struct {
 		name string
@@ -131,8 +143,8 @@ func testOutboxAtomicity(t *testing.T, s sitrep.Store) {
 			if _, err := o.UpdateIncident(ctx, inc.ID, c.fn); err == nil {
 				t.Fatal("UpdateIncident succeeded, want an error")
 			}
-			if evs := pendingEvents(t, o); len(evs) != 0 {
-				t.Errorf("pending events after a failed update = %+v, want none", evs)
+			if evs := pendingEvents(t, o); len(evs) != before {
+				t.Errorf("pending events after a failed update = %+v, want only the %d from before", evs, before)
 			}
 			got, err := o.Incident(ctx, inc.ID)
 			if err != nil {

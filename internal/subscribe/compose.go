@@ -73,6 +73,10 @@ func (s *Service) Compose(ctx context.Context, ev sitrep.Event, d sitrep.Deliver
 		v.Brand.Accent = "#0b5fff"
 	}
 	m := sitrep.Message{Kind: ev.Kind, At: ev.At, IdempotencyKey: d.IdempotencyKey, Severity: "info"}
+	if sub.Kind == sitrep.SubscriberWebhook {
+		// Each subscriber verifies our signature with its own secret.
+		m.Secret = sub.Secret
+	}
 	r := renderer{cat: cat, page: p, loc: p.Loc(), sub: sub, v: &v, m: &m}
 	switch {
 	case ev.Kind == sitrep.EventSubscriberConfirm:

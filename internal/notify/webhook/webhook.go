@@ -82,7 +82,11 @@ type Field struct {
 // Send posts m to to, or to the configured URL when to is "", signed with
 // the configured secret.
 func (s *Sender) Send(ctx context.Context, to string, m sitrep.Message) error {
-	return s.SendWithSecret(ctx, to, s.opts.Secret, m)
+	secret := s.opts.Secret
+	if m.Secret != "" {
+		secret = m.Secret
+	}
+	return s.SendWithSecret(ctx, to, secret, m)
 }
 
 // SendWithSecret is Send with a secret of the recipient's own, as each

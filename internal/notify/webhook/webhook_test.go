@@ -107,6 +107,21 @@ func TestPerRecipientSecretAndNoSecret(t *testing.T) {
 	if err := s.Send(t.Context(), "", channeltest.Message()); !errors.As(err, new(*sitrep.PermanentError)) {
 		t.Errorf("no URL: %v", err)
 	}
+	// A message carrying the subscriber's secret is signed with it, over
+	// the channel's own.
+	configured, _ := New(Options{Secret: "channel-secret"})
+	m := channeltest.Message()
+	m.Secret = "subscriber-secret"
+	if err := configured.Send(t.Context(), rcv.URL, m); err != nil {
+		t.Fatal(err)
+	}
+	req = rcv.Last(t)
+	if err := Verify("subscriber-secret", req.Header, req.Body, time.Now(), time.Minute); err != nil {
+		t.Errorf("message secret not used: %v", err)
+	}
+	if strings.Contains(string(req.Body), "subscriber-secret") {
+		t.Error("the secret is in the body")
+	}
 }
 
 // docBlock returns the fenced block of lang in docs/webhooks.md.
