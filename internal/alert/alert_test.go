@@ -128,6 +128,11 @@ func (e *env) channels(ev sitrep.Event) []string {
 		if d.IdempotencyKey != ev.ID+":"+d.Channel || d.EventID != ev.ID || d.OrderKey != "alert:"+ev.AlertID {
 			e.t.Errorf("delivery %+v: keys do not derive from event %s", d, ev.ID)
 		}
+		// A recipient would replace the channel's configured destination
+		// (the bug that once sent pages to an address "oncall-email").
+		if d.Recipient != "" {
+			e.t.Errorf("delivery %+v names a recipient; a declared channel sends to its own destination", d)
+		}
 		out = append(out, d.Channel)
 	}
 	return out

@@ -41,10 +41,13 @@ func (m *Manager) Expand(ctx context.Context, ev sitrep.Event) ([]sitrep.Deliver
 	for _, ch := range channels {
 		key := ev.ID + ":" + ch
 		out = append(out, sitrep.Delivery{
-			EventID:        ev.ID,
-			Kind:           ev.Kind,
-			Channel:        ch,
-			Recipient:      ch,
+			EventID: ev.ID,
+			Kind:    ev.Kind,
+			Channel: ch,
+			// A declared channel sends to its configured destination;
+			// Recipient is for per-recipient addresses (subscribers) and
+			// would override it.
+			Recipient:      "",
 			IdempotencyKey: key,
 			OrderKey:       ev.OrderKey,
 			State:          sitrep.DeliveryPending,

@@ -149,7 +149,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		dbPath = filepath.Join(a.opts.DataDir, "sitrep.db")
 	}
 	_, statErr := os.Stat(dbPath)
-	store, err := openStore(ctx, cfg, a.opts.DataDir, a.logger.With("component", "store"))
+	store, err := openStore(ctx, cfg, a.opts.DataDir, a.logger)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	acct, err := accounts.New(accounts.Options{
 		Store:          store,
 		Clock:          a.opts.Clock,
-		Logger:         a.logger.With("component", "accounts"),
+		Logger:         a.logger,
 		SecretKey:      deriveKey(masterKey, "accounts"),
 		AdminTokenHash: tokenHash,
 		Issuer:         "sitrep",
@@ -218,7 +218,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Prober:        probe.New(probe.Options{Logger: a.logger.With("component", "probe"), Location: cfg.Location}),
 		Heartbeat:     probe.HeartbeatResult,
 		Clock:         a.opts.Clock,
-		Logger:        a.logger.With("component", "engine"),
+		Logger:        a.logger,
 		Observer:      met,
 		Location:      cfg.Location,
 		FlushInterval: cfg.Storage.FlushInterval,
@@ -241,7 +241,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Monitors:     eng,
 		Rollups:      store,
 		Clock:        a.opts.Clock,
-		Logger:       a.logger.With("component", "status"),
+		Logger:       a.logger,
 		// Time to first public update is a promise made to customers;
 		// it is measured, not assumed.
 		OnIncidentMetrics: met.IncidentResolved,
@@ -262,7 +262,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.pages.setPasswords(cfg.EffectivePages())
 
 	handler := web.New(web.Options{
-		Logger:       a.logger.With("component", "web"),
+		Logger:       a.logger,
 		Monitors:     eng,
 		Health:       eng,
 		Metrics:      met.Handler(),
@@ -280,7 +280,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		ListCacheTTL: time.Second,
 	})
 	ui, err := admin.New(admin.Options{
-		Logger:       a.logger.With("component", "admin"),
+		Logger:       a.logger,
 		Accounts:     acct,
 		Monitors:     eng,
 		Incidents:    se,

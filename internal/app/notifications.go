@@ -56,7 +56,7 @@ func newNotifications(ctx context.Context, cfg *config.Config, deps notification
 		Records: deps.store,
 		Key:     deriveKey(deps.masterKey, "subscribe"),
 		Clock:   deps.clock,
-		Logger:  deps.logger.With("component", "subscribe"),
+		Logger:  deps.logger,
 	}, subscribeCatalog(cfg, deps.publicURL))
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions: %w", err)
@@ -64,7 +64,7 @@ func newNotifications(ctx context.Context, cfg *config.Config, deps notification
 	n.subs = subs
 	n.alerts = alert.New(deps.store, alertCatalog(cfg), alert.Options{
 		Clock:     deps.clock,
-		Logger:    deps.logger.With("component", "alert"),
+		Logger:    deps.logger,
 		Muted:     deps.muted,
 		AckKey:    deriveKey(deps.masterKey, "ack"),
 		PublicURL: deps.publicURL,
@@ -82,7 +82,7 @@ func newNotifications(ctx context.Context, cfg *config.Config, deps notification
 	n.dispatch, err = notify.New(notify.Options{
 		Store:     deps.store,
 		Clock:     deps.clock,
-		Logger:    deps.logger.With("component", "notify"),
+		Logger:    deps.logger,
 		Expanders: []notify.Expander{subs, n.alerts},
 		Router:    router,
 		// Changes kick the dispatcher; the poll is the safety net for a
