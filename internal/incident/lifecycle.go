@@ -170,6 +170,15 @@ func ApplyUpdate(inc *sitrep.Incident, in sitrep.IncidentUpdateInput, cat Catalo
 // Resolve resolves inc; a convenience for the API's resolve and the CLI.
 func Resolve(inc *sitrep.Incident, in sitrep.IncidentUpdateInput, cat Catalog, now time.Time) error {
 	in.Status = sitrep.IncidentResolved
+	if len(in.Components) == 0 && len(inc.Components) > 0 {
+		// Resolution hands the components back, as Statuspage does: the
+		// last word to customers must not still say "major outage". A
+		// responder who knows better names the statuses explicitly.
+		in.Components = make(map[string]sitrep.ComponentStatus, len(inc.Components))
+		for _, c := range inc.Components {
+			in.Components[c.ComponentID] = sitrep.StatusOperational
+		}
+	}
 	return ApplyUpdate(inc, in, cat, now)
 }
 

@@ -248,3 +248,40 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("%+v", m)
 	}
 }
+
+// TestResolveHandsComponentsBack: resolving returns the affected components
+// to operational unless the responder names their statuses.
+func TestResolveHandsComponentsBack(t *testing.T) {
+	now := time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC)
+	open := func() *sitrep.Incident {
+		inc, err := NewIncident(sitrep.IncidentInput{Title: "Courses down", Impact: sitrep.ImpactMajor, Message: "Looking.",
+			Components: map[string]sitrep.ComponentStatus{"courses-oslo": sitrep.StatusMajorOutage}}, catalog(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inc
+	}
+	tests := []struct {
+		name string
+		in   sitrep.IncidentUpdateInput
+		want sitrep.ComponentStatus
+	}{
+		{"default", sitrep.IncidentUpdateInput{Message: "Fixed."}, sitrep.StatusOperational},
+		{"explicit", sitrep.IncidentUpdateInput{Message: "Mostly fixed.", Components: map[string]sitrep.ComponentStatus{"courses-oslo": sitrep.StatusDegraded}}, sitrep.StatusDegraded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc := open()
+			if err := Resolve(inc, tt.in, catalog(), now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if len(inc.Components) != 1 || inc.Components[0].Status != tt.want {
+				t.Errorf("components after resolve = %+v, want courses-oslo %s", inc.Components, tt.want)
+			}
+			last := inc.Updates[len(inc.Updates)-1]
+			if last.Status != sitrep.IncidentResolved {
+				t.Errorf("last update %+v is not the resolution", last)
+			}
+		})
+	}
+}
