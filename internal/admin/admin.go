@@ -5,6 +5,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -38,6 +39,22 @@ type Options struct {
 	Location *time.Location
 	// Secure marks cookies Secure; set it whenever sitrep is served over TLS.
 	Secure bool
+
+	// Optional services; the pages of a nil one are hidden.
+	//
+	// SubscriberStore backs the subscriber search, export and removal
+	// (SubscriberService has no admin queries).
+	SubscriberStore sitrep.SubscriberStore
+	// Deliveries backs the failed-deliveries page and the dashboard's
+	// count of undelivered notifications.
+	Deliveries sitrep.OutboxStore
+	// Alerts says who is on call, for the dashboard.
+	Alerts sitrep.AlertService
+	// SendPasswordReset delivers a reset token to its owner, e.g. by email
+	// with a link to BASE/reset/TOKEN. nil: the /reset form says to ask an
+	// administrator (who can make a link with the CLI); /reset/TOKEN works
+	// either way.
+	SendPasswordReset func(ctx context.Context, email, token string) error
 }
 
 // UI is the admin UI. It is an http.Handler for /login, /logout, /setup and
@@ -55,6 +72,10 @@ type UI struct {
 	clock      sitrep.Clock
 	loc        *time.Location
 	secure     bool
+	subs       sitrep.SubscriberStore
+	outbox     sitrep.OutboxStore
+	alerts     sitrep.AlertService
+	sendReset  func(ctx context.Context, email, token string) error
 
 	tmpl    map[string]*template.Template
 	static  map[string]staticFile
@@ -69,7 +90,9 @@ type UI struct {
 }
 
 // Patterns returns the paths the app mounts the UI at.
-func Patterns() []string { return []string{"/login", "/logout", "/setup", "/admin/"} }
+func Patterns() []string {
+	return []string{"/login", "/logout", "/setup", "/reset", "/reset/", "/admin/"}
+}
 
 // New returns the admin UI. Accounts, Monitors, Incidents and Maintenances
 // are required. Templates are parsed here, so a broken one fails the start.
@@ -94,6 +117,10 @@ func New(opts Options) (*UI, error) {
 		clock:          opts.Clock,
 		loc:            opts.Location,
 		secure:         opts.Secure,
+		subs:           opts.SubscriberStore,
+		outbox:         opts.Deliveries,
+		alerts:         opts.Alerts,
+		sendReset:      opts.SendPasswordReset,
 		cop:            http.NewCrossOriginProtection(),
 		newToken:       randomToken,
 		refreshSeconds: dashboardRefreshSeconds,
@@ -145,6 +172,24 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("POST /admin/maintenances", u.write(u.handleSchedule, true))
 	mux.HandleFunc("GET /admin/maintenances/{id}", u.read(u.handleMaintenance))
 	mux.HandleFunc("POST /admin/maintenances/{id}/{action}", u.write(u.handleMaintenanceAction, true))
+
+	u.accountRoutes(mux)
+	if u.subs != nil {
+		mux.HandleFunc("GET /admin/subscribers", u.readAs(sitrep.ActionSubscribers, u.handleSubscribers))
+		mux.HandleFunc("GET /admin/subscribers.csv", u.readAs(sitrep.ActionSubscribers, u.handleSubscribersCSV))
+		mux.HandleFunc("POST /admin/subscribers/{id}/remove", u.act(sitrep.ActionSubscribers, u.handleRemoveSubscriber))
+	}
+	if u.outbox != nil {
+		mux.HandleFunc("GET /admin/deliveries", u.readAs(sitrep.ActionSubscribers, u.handleDeliveries))
+		mux.HandleFunc("POST /admin/deliveries/{id}/retry", u.act(sitrep.ActionSubscribers, u.handleRetryDelivery))
+	}
+	mux.HandleFunc("GET /admin/audit", u.readAs(sitrep.ActionAudit, u.handleAudit))
+	mux.HandleFunc("GET /admin/audit.csv", u.readAs(sitrep.ActionAudit, u.handleAuditCSV))
+	mux.HandleFunc("GET /admin/users", u.readAs(sitrep.ActionUsers, u.handleUsers))
+	mux.HandleFunc("POST /admin/users", u.act(sitrep.ActionUsers, u.handleCreateUser))
+	mux.HandleFunc("POST /admin/users/{id}/disable", u.act(sitrep.ActionUsers, u.handleDisableUser))
+	mux.HandleFunc("POST /admin/tokens", u.act(sitrep.ActionTokens, u.handleCreateToken))
+	mux.HandleFunc("POST /admin/tokens/{id}/revoke", u.act(sitrep.ActionTokens, u.handleRevokeToken))
 
 	mux.HandleFunc("/admin/", u.read(func(w http.ResponseWriter, r *http.Request, s *sitrep.Session) {
 		u.fail(w, r, s, sitrep.Errorf(sitrep.ENOTFOUND, "there is no page at %s", r.URL.Path))

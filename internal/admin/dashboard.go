@@ -22,6 +22,11 @@ type dashboardData struct {
 	Open     []*sitrep.Incident
 	Active   []*sitrep.Maintenance
 	Upcoming []*sitrep.Maintenance
+	// OnCall and Backlog are nil when their service is not configured.
+	OnCall  *[]sitrep.OnCall
+	Backlog *backlog
+	// Deliveries says whether this role may open the deliveries page.
+	Deliveries bool
 }
 
 // stateRank orders monitors on the dashboard: what needs eyes first.
@@ -73,7 +78,25 @@ func (u *UI) handleDashboard(w http.ResponseWriter, r *http.Request, s *sitrep.S
 		u.fail(w, r, s, err)
 		return
 	}
+	if u.alerts != nil {
+		oc, err := u.alerts.OnCall(ctx, "", u.now())
+		if err != nil {
+			u.fail(w, r, s, err)
+			return
+		}
+		d.OnCall = &oc
+	}
+	if u.outbox != nil {
+		b, err := u.backlog(ctx)
+		if err != nil {
+			u.fail(w, r, s, err)
+			return
+		}
+		d.Backlog = &b
+	}
 	v := u.newView(s, "Dashboard", "dashboard", d)
+	d.Deliveries = v.Show.Deliveries
+	v.Data = d
 	v.Refresh = u.refreshSeconds
 	u.render(w, r, http.StatusOK, "dashboard", v)
 }

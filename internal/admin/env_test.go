@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,7 +37,18 @@ type env struct {
 	monitors *fakeMonitors
 	incs     *fakeIncidents
 	maints   *fakeMaintenances
+	subs     *fakeSubscribers
+	outbox   *fakeOutbox
 	clock    *clock.Manual
+
+	mu         sync.Mutex
+	resetsSent []string // "email token" handed to SendPasswordReset
+}
+
+func (e *env) sentResets() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.resetsSent...)
 }
 
 type envOpts struct {
@@ -44,6 +57,9 @@ type envOpts struct {
 	payload string
 	secure  bool
 	noUsers bool
+	// bare leaves out the optional services (subscribers, deliveries,
+	// alerts, password-reset mail).
+	bare bool
 }
 
 func newEnv(t testing.TB, o envOpts) *env {
@@ -115,12 +131,45 @@ func newEnv(t testing.TB, o envOpts) *env {
 		PlannedStart: testNow.Add(-3 * time.Hour), PlannedEnd: testNow.Add(-time.Hour), ActualStart: testNow.Add(-3 * time.Hour),
 		Status: sitrep.MaintenanceInProgress, Overrun: true, OverrunAt: testNow.Add(-time.Hour)})
 
-	ui, err := New(Options{
+	e.accounts.tokens = []sitrep.APIToken{{ID: "t0", Name: "deploy" + p, Role: sitrep.RoleResponder, CreatedBy: adminEmail + p,
+		CreatedAt: testNow.Add(-48 * time.Hour), LastUsedAt: testNow.Add(-time.Hour)}}
+	e.accounts.audit = []sitrep.AuditEntry{
+		{ID: "a-1", At: testNow.Add(-2 * time.Hour), Actor: adminEmail, Action: "user.create", Target: "user/u-" + viewerEmail, Detail: "viewer" + p, IP: "127.0.0.1"},
+		{ID: "a-2", At: testNow.Add(-time.Hour), Actor: "token:deploy" + p, Action: "incident.update", Target: "incident/inc-1", Detail: "=HYPERLINK(\"x\")" + p, IP: "127.0.0.2"},
+	}
+	e.subs = &fakeSubscribers{subs: []*sitrep.Subscriber{
+		{ID: "s-2", Page: "main", Kind: sitrep.SubscriberWebhook, Address: "https://hooks.example.com/x?" + p, Confirmed: true,
+			CreatedAt: testNow.Add(-2 * time.Hour), ConfirmedAt: testNow.Add(-2 * time.Hour)},
+		{ID: "s-1", Page: "main", Kind: sitrep.SubscriberEmail, Address: "ann" + p + "@example.com", Components: []string{"video" + p},
+			CreatedAt: testNow.Add(-24 * time.Hour)},
+	}}
+	e.outbox = &fakeOutbox{ds: []sitrep.Delivery{
+		{ID: "d-3", EventID: "e-2", Kind: sitrep.EventIncidentUpdated, Channel: "subscriber", Recipient: "ann@example.com", State: sitrep.DeliveryPending,
+			CreatedAt: testNow.Add(-10 * time.Minute), NextAttemptAt: testNow},
+		{ID: "d-2", EventID: "e-1", Kind: sitrep.EventAlertTriggered, Channel: "ops-slack" + p, Recipient: "https://hooks.slack.com/services" + p,
+			State: sitrep.DeliveryFailed, Attempts: 12, CreatedAt: testNow.Add(-3 * time.Hour), LastError: "status 404: no_service" + p},
+		{ID: "d-1", EventID: "e-1", Kind: sitrep.EventIncidentOpened, Channel: "subscriber", Recipient: "bob@example.com", State: sitrep.DeliveryPending,
+			CreatedAt: testNow.Add(-40 * time.Minute), NextAttemptAt: testNow.Add(time.Minute)},
+	}}
+	alerts := fakeAlerts{oncall: []sitrep.OnCall{{Schedule: "primary", Rotation: "weekly", Member: sitrep.OnCallMember{Name: "Kari" + p, Channel: "kari-sms"},
+		From: testNow.Add(-24 * time.Hour), Until: testNow.Add(6 * 24 * time.Hour)}}}
+
+	opts := Options{
 		Accounts: e.accounts, Monitors: e.monitors, Incidents: e.incs, Maintenances: e.maints,
 		Components: func() []sitrep.Component { return comps },
 		Declared:   func(id string) *sitrep.Monitor { return declared[id] },
 		ConfigFile: "/etc/sitrep/sitrep.yaml", Clock: c, Secure: o.secure,
-	})
+	}
+	if !o.bare {
+		opts.SubscriberStore, opts.Deliveries, opts.Alerts = e.subs, e.outbox, alerts
+		opts.SendPasswordReset = func(ctx context.Context, email, token string) error {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.resetsSent = append(e.resetsSent, email+" "+token)
+			return nil
+		}
+	}
+	ui, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

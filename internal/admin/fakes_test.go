@@ -21,6 +21,12 @@ type fakeAccounts struct {
 	sessions   map[string]*fakeSession
 	next       int
 	logins     []string // emails that signed in, in order
+
+	tokens      []sitrep.APIToken
+	audit       []sitrep.AuditEntry // oldest first
+	resets      map[string]string   // reset token → email
+	pendingTOTP string              // user id between BeginTOTP and ConfirmTOTP
+	calls       []string            // changes made, for the security tests
 }
 
 type fakeUser struct {
@@ -37,7 +43,7 @@ type fakeSession struct {
 const totpCode = "123456"
 
 func newFakeAccounts() *fakeAccounts {
-	return &fakeAccounts{users: map[string]*fakeUser{}, sessions: map[string]*fakeSession{}}
+	return &fakeAccounts{users: map[string]*fakeUser{}, sessions: map[string]*fakeSession{}, resets: map[string]string{}}
 }
 
 func (f *fakeAccounts) addUser(email, password string, role sitrep.Role, totp bool) {
@@ -145,36 +151,207 @@ func (f *fakeAccounts) Logout(ctx context.Context, token string) error {
 
 var errNotInFake = sitrep.Errorf(sitrep.EINTERNAL, "not implemented by the fake")
 
-func (f *fakeAccounts) CreateUser(context.Context, *sitrep.Principal, sitrep.UserInput) (*sitrep.User, error) {
-	return nil, errNotInFake
+// users returns a copy of every user, by email.
+func (f *fakeAccounts) userList() []sitrep.User {
+	var out []sitrep.User
+	for _, u := range f.users {
+		out = append(out, u.user)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Email < out[j].Email })
+	return out
 }
-func (f *fakeAccounts) UpdateUser(context.Context, *sitrep.Principal, string, sitrep.UserInput) (*sitrep.User, error) {
-	return nil, errNotInFake
+
+func (f *fakeAccounts) record(by *sitrep.Principal, action, target string) {
+	f.audit = append(f.audit, sitrep.AuditEntry{ID: fmt.Sprintf("a%d", len(f.audit)+1), Actor: by.Name, Action: action, Target: target})
+	f.calls = append(f.calls, action+" "+target)
 }
-func (f *fakeAccounts) DisableUser(context.Context, *sitrep.Principal, string) error {
-	return errNotInFake
+
+func (f *fakeAccounts) CreateUser(ctx context.Context, by *sitrep.Principal, in sitrep.UserInput) (*sitrep.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !strings.Contains(in.Email, "@") {
+		return nil, sitrep.FieldErrorf(sitrep.EINVALID, "email", "%q is not an email address", in.Email)
+	}
+	if len(in.Password) < 12 {
+		return nil, sitrep.FieldErrorf(sitrep.EINVALID, "password", "use at least 12 characters")
+	}
+	if f.users[in.Email] != nil {
+		return nil, sitrep.Errorf(sitrep.ECONFLICT, "%s has an account already", in.Email)
+	}
+	f.users[in.Email] = &fakeUser{user: sitrep.User{ID: "u-" + in.Email, Email: in.Email, Name: in.Name, Role: in.Role}, password: in.Password}
+	f.record(by, "user.create", "user/u-"+in.Email)
+	u := f.users[in.Email].user
+	return &u, nil
 }
-func (f *fakeAccounts) Users(context.Context) ([]sitrep.User, error) { return nil, errNotInFake }
-func (f *fakeAccounts) BeginTOTP(context.Context, string) (string, string, error) {
-	return "", "", errNotInFake
+
+func (f *fakeAccounts) UpdateUser(ctx context.Context, by *sitrep.Principal, id string, in sitrep.UserInput) (*sitrep.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for email, u := range f.users {
+		if u.user.ID != id {
+			continue
+		}
+		if in.Password != "" {
+			if len(in.Password) < 12 {
+				return nil, sitrep.FieldErrorf(sitrep.EINVALID, "password", "use at least 12 characters")
+			}
+			u.password = in.Password
+			for tok, s := range f.sessions {
+				if s.email == email {
+					delete(f.sessions, tok)
+				}
+			}
+		}
+		f.record(by, "user.update", "user/"+id)
+		cp := u.user
+		return &cp, nil
+	}
+	return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no user %q", id)
 }
-func (f *fakeAccounts) ConfirmTOTP(context.Context, string, string) ([]string, error) {
-	return nil, errNotInFake
+
+func (f *fakeAccounts) DisableUser(ctx context.Context, by *sitrep.Principal, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.users {
+		if u.user.ID == id {
+			if u.user.Email == by.Name {
+				return sitrep.Errorf(sitrep.ECONFLICT, "you cannot disable yourself")
+			}
+			u.user.Disabled = true
+			f.record(by, "user.disable", "user/"+id)
+			return nil
+		}
+	}
+	return sitrep.Errorf(sitrep.ENOTFOUND, "no user %q", id)
 }
-func (f *fakeAccounts) RequestPasswordReset(context.Context, string) (string, error) {
-	return "", errNotInFake
+
+func (f *fakeAccounts) Users(context.Context) ([]sitrep.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.userList(), nil
 }
-func (f *fakeAccounts) ResetPassword(context.Context, string, string) error { return errNotInFake }
-func (f *fakeAccounts) CreateToken(context.Context, *sitrep.Principal, string, sitrep.Role, time.Time) (string, *sitrep.APIToken, error) {
-	return "", nil, errNotInFake
+
+func (f *fakeAccounts) userByID(id string) *fakeUser {
+	for _, u := range f.users {
+		if u.user.ID == id {
+			return u
+		}
+	}
+	return nil
 }
-func (f *fakeAccounts) Tokens(context.Context) ([]sitrep.APIToken, error) { return nil, errNotInFake }
-func (f *fakeAccounts) RevokeToken(context.Context, *sitrep.Principal, string) error {
-	return errNotInFake
+
+func (f *fakeAccounts) BeginTOTP(ctx context.Context, userID string) (string, string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.userByID(userID)
+	if u == nil {
+		return "", "", sitrep.Errorf(sitrep.ENOTFOUND, "no user %q", userID)
+	}
+	f.pendingTOTP = userID
+	f.calls = append(f.calls, "totp.begin "+userID)
+	return "JBSWY3DPEHPK3PXP", "otpauth://totp/sitrep:" + u.user.Email + "?secret=JBSWY3DPEHPK3PXP&issuer=sitrep", nil
 }
-func (f *fakeAccounts) Audit(context.Context, sitrep.AuditEntry) error { return nil }
-func (f *fakeAccounts) AuditLog(context.Context, time.Time, int) ([]sitrep.AuditEntry, error) {
-	return nil, errNotInFake
+
+func (f *fakeAccounts) ConfirmTOTP(ctx context.Context, userID, code string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pendingTOTP != userID {
+		return nil, sitrep.Errorf(sitrep.ECONFLICT, "start setting up two-factor sign-in first")
+	}
+	if code != totpCode {
+		return nil, sitrep.FieldErrorf(sitrep.EINVALID, "code", "the code does not match")
+	}
+	f.pendingTOTP = ""
+	f.calls = append(f.calls, "totp.confirm "+userID)
+	f.userByID(userID).user.TOTPEnabled = true
+	return []string{"rc-aaaa-1111", "rc-bbbb-2222"}, nil
+}
+
+func (f *fakeAccounts) RequestPasswordReset(ctx context.Context, email string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.users[email] == nil {
+		return "", nil
+	}
+	tok := "reset-" + email
+	f.resets[tok] = email
+	f.calls = append(f.calls, "reset.request "+email)
+	return tok, nil
+}
+
+func (f *fakeAccounts) ResetPassword(ctx context.Context, token, newPassword string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(newPassword) < 12 {
+		return sitrep.FieldErrorf(sitrep.EINVALID, "password", "use at least 12 characters")
+	}
+	email, ok := f.resets[token]
+	if !ok {
+		return sitrep.Errorf(sitrep.EUNAUTHORIZED, "the reset link is not valid or has expired; ask for a new one")
+	}
+	delete(f.resets, token)
+	f.users[email].password = newPassword
+	f.calls = append(f.calls, "reset "+email)
+	return nil
+}
+
+func (f *fakeAccounts) CreateToken(ctx context.Context, by *sitrep.Principal, name string, role sitrep.Role, expires time.Time) (string, *sitrep.APIToken, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if name == "" {
+		return "", nil, sitrep.FieldErrorf(sitrep.EINVALID, "name", "a token needs a name")
+	}
+	t := sitrep.APIToken{ID: fmt.Sprintf("t%d", len(f.tokens)+1), Name: name, Role: role, CreatedBy: by.Name, ExpiresAt: expires}
+	f.tokens = append(f.tokens, t)
+	f.record(by, "token.create", "token/"+t.ID)
+	return "srt_secret-" + t.ID, &t, nil
+}
+
+func (f *fakeAccounts) Tokens(context.Context) ([]sitrep.APIToken, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]sitrep.APIToken(nil), f.tokens...), nil
+}
+
+func (f *fakeAccounts) RevokeToken(ctx context.Context, by *sitrep.Principal, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, t := range f.tokens {
+		if t.ID == id {
+			f.tokens = append(f.tokens[:i], f.tokens[i+1:]...)
+			f.record(by, "token.revoke", "token/"+id)
+			return nil
+		}
+	}
+	return sitrep.Errorf(sitrep.ENOTFOUND, "no token %q", id)
+}
+
+func (f *fakeAccounts) Audit(ctx context.Context, e sitrep.AuditEntry) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e.ID = fmt.Sprintf("a%d", len(f.audit)+1)
+	f.audit = append(f.audit, e)
+	f.calls = append(f.calls, e.Action+" "+e.Target)
+	return nil
+}
+
+// AuditLog serves the entries newest first (later in the slice is newer).
+func (f *fakeAccounts) AuditLog(ctx context.Context, before time.Time, limit int) ([]sitrep.AuditEntry, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []sitrep.AuditEntry
+	for i := len(f.audit) - 1; i >= 0 && len(out) < limit; i-- {
+		if e := f.audit[i]; before.IsZero() || e.At.Before(before) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeAccounts) callLog() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
 }
 
 // fakeMonitors serves fixed monitors and results.
@@ -463,4 +640,111 @@ func (f fakePages) PageFor(ctx context.Context, host, slug string) (*sitrep.Stat
 func (f fakePages) Subscribe(slug string) (<-chan uint64, func()) {
 	ch := make(chan uint64)
 	return ch, func() {}
+}
+
+// fakeSubscribers is the part of a SubscriberStore the admin uses; the
+// rest panics through the nil embedded interface if ever called.
+type fakeSubscribers struct {
+	sitrep.SubscriberStore
+	mu      sync.Mutex
+	subs    []*sitrep.Subscriber // newest first
+	deleted []string
+}
+
+func (f *fakeSubscribers) Subscriber(ctx context.Context, id string) (*sitrep.Subscriber, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.subs {
+		if s.ID == id {
+			cp := *s
+			return &cp, nil
+		}
+	}
+	return nil, sitrep.Errorf(sitrep.ENOTFOUND, "no subscriber %q", id)
+}
+
+func (f *fakeSubscribers) DeleteSubscriber(ctx context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, s := range f.subs {
+		if s.ID == id {
+			f.subs = append(f.subs[:i], f.subs[i+1:]...)
+			f.deleted = append(f.deleted, id)
+			return nil
+		}
+	}
+	return sitrep.Errorf(sitrep.ENOTFOUND, "no subscriber %q", id)
+}
+
+func (f *fakeSubscribers) FindSubscribers(ctx context.Context, flt sitrep.SubscriberFilter) ([]*sitrep.Subscriber, int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var all []*sitrep.Subscriber
+	for _, s := range f.subs {
+		if (flt.Page == "" || s.Page == flt.Page) && (flt.Kind == "" || s.Kind == flt.Kind) &&
+			strings.Contains(s.Address, flt.Search) && (flt.Confirmed == nil || *flt.Confirmed == s.Confirmed) {
+			cp := *s
+			all = append(all, &cp)
+		}
+	}
+	page := all[min(flt.Offset, len(all)):]
+	if flt.Limit > 0 && len(page) > flt.Limit {
+		page = page[:flt.Limit]
+	}
+	return page, len(all), nil
+}
+
+func (f *fakeSubscribers) deletedIDs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.deleted...)
+}
+
+// fakeOutbox is the part of an OutboxStore the admin uses.
+type fakeOutbox struct {
+	sitrep.OutboxStore
+	mu      sync.Mutex
+	ds      []sitrep.Delivery // newest first
+	retried []string
+}
+
+func (f *fakeOutbox) Deliveries(ctx context.Context, state sitrep.DeliveryState, limit int) ([]sitrep.Delivery, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []sitrep.Delivery
+	for _, d := range f.ds {
+		if d.State == state && len(out) < limit {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeOutbox) RetryDelivery(ctx context.Context, id string, now time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.ds {
+		if f.ds[i].ID == id && f.ds[i].State == sitrep.DeliveryFailed {
+			f.ds[i].State, f.ds[i].NextAttemptAt = sitrep.DeliveryPending, now
+			f.retried = append(f.retried, id)
+			return nil
+		}
+	}
+	return sitrep.Errorf(sitrep.ENOTFOUND, "no failed delivery %q", id)
+}
+
+func (f *fakeOutbox) retriedIDs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.retried...)
+}
+
+// fakeAlerts answers OnCall only.
+type fakeAlerts struct {
+	sitrep.AlertService
+	oncall []sitrep.OnCall
+}
+
+func (f fakeAlerts) OnCall(ctx context.Context, schedule string, at time.Time) ([]sitrep.OnCall, error) {
+	return f.oncall, nil
 }

@@ -28,8 +28,13 @@ func (u *UI) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	d := loginData{Pre: u.preToken(w, r), Next: safeNext(r.URL.Query().Get("next")), TOTP: r.URL.Query().Get("step") == "totp"}
 	v := u.newView(nil, "Sign in", "", d)
-	if r.URL.Query().Get("setup") == "done" {
+	switch {
+	case r.URL.Query().Get("setup") == "done":
 		v.Notice = "The administrator account is ready. Sign in with it."
+	case r.URL.Query().Get("reset") == "done":
+		v.Notice = "Your password is set. Sign in with it."
+	case r.URL.Query().Get("changed") != "":
+		v.Notice = "Your password is changed and you were signed out everywhere. Sign in with the new one."
 	}
 	u.render(w, r, http.StatusOK, "login", v)
 }

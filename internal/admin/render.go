@@ -112,7 +112,9 @@ type view struct {
 	// many seconds (0: never); the page is complete without it.
 	Refresh int
 	JS      string
-	Data    any
+	// Show lists the optional sections this role can open.
+	Show sections
+	Data any
 }
 
 func (u *UI) newView(s *sitrep.Session, title, nav string, data any) *view {
@@ -120,6 +122,7 @@ func (u *UI) newView(s *sitrep.Session, title, nav string, data any) *view {
 	if s != nil {
 		user := s.User
 		v.User, v.Role, v.CanWrite, v.CSRF = &user, s.Principal.Role, s.Principal.Can(true), s.CSRFToken
+		v.Show = u.sectionsFor(s.Principal.Role)
 	}
 	return v
 }
@@ -209,6 +212,7 @@ func (u *UI) funcs() template.FuncMap {
 		"local":    u.fmtLocal,
 		"statuses": func() []sitrep.ComponentStatus { return sitrep.ComponentStatuses },
 		"add1":     func(i int) int { return i + 1 },
+		"pathid":   pathID,
 	}
 }
 

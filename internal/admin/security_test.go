@@ -117,7 +117,10 @@ func TestInjectionInert(t *testing.T) {
 		}
 	}
 	for _, tc := range pageCases {
-		if tc.email == "" || tc.status != http.StatusOK || strings.HasPrefix(tc.name, "monitors_filtered") {
+		// The account pages show only the user's own record, which the
+		// payload does not reach; TestNewFormsInjectionInert covers their forms.
+		if tc.email == "" || tc.status != http.StatusOK || strings.HasPrefix(tc.name, "monitors_filtered") ||
+			strings.HasPrefix(tc.name, "account") || strings.HasPrefix(tc.name, "subscribers_filtered") {
 			continue
 		}
 		t.Run(tc.name, func(t *testing.T) { check(t, e.get(t, tc.path, tc.email).Body.String()) })

@@ -290,6 +290,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Declared:     a.declaredMonitor,
 		ConfigFile:   cfgPath,
 		Clock:        a.opts.Clock,
+		// Subscribers, deliveries and on-call appear in the admin UI.
+		SubscriberStore:   store,
+		Deliveries:        deliveries{store, notif.dispatch},
+		Alerts:            notif.alerts,
+		SendPasswordReset: a.sendPasswordReset,
 	})
 	if err != nil {
 		return fmt.Errorf("admin UI: %w", err)
