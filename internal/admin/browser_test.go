@@ -4,7 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"os"
+	"sitrep/internal/browsertest"
 	"strings"
 	"sync"
 	"testing"
@@ -17,40 +17,8 @@ import (
 	"sitrep"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts headless Chromium for one test, or skips the test when
-// there is none (unless SITREP_REQUIRE_BROWSER=1).
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("SITREP_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("SITREP_REQUIRE_BROWSER=1 but no browser at %s: %v", chromiumPath, err)
-		}
-		t.Skipf("no browser at %s (set SITREP_REQUIRE_BROWSER=1 to fail instead)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		bcancel()
-		// Chromium's helpers may still write into the profile for a moment.
-		time.Sleep(200 * time.Millisecond)
-	})
-	return bctx
-}
+// browser starts headless Chromium for one test (see internal/browsertest).
+func browser(t *testing.T) context.Context { return browsertest.New(t, 90*time.Second) }
 
 // serveLoopback runs the UI on 127.0.0.1:0 like the real binary.
 func serveLoopback(t *testing.T, h http.Handler) string {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sitrep/internal/browsertest"
 	"strings"
 	"sync"
 	"testing"
@@ -18,43 +19,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browserTab starts headless Chromium for one test, or skips the test when
-// there is none (unless SITREP_REQUIRE_BROWSER=1). The flags are those of
-// internal/web's browser test.
-func browserTab(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("SITREP_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("SITREP_REQUIRE_BROWSER=1 but no browser at %s: %v", chromiumPath, err)
-		}
-		t.Skipf("no browser at %s (set SITREP_REQUIRE_BROWSER=1 to fail instead)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	// The whole browser session, start to finish, stays well inside this.
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		bcancel()
-		// Chromium's helpers may still write into the profile for a moment,
-		// and TempDir's removal would fail on a file appearing under it.
-		time.Sleep(200 * time.Millisecond)
-	})
-	return bctx
-}
+// browserTab starts headless Chromium for one test (see internal/browsertest).
+func browserTab(t *testing.T) context.Context { return browsertest.New(t, 60*time.Second) }
 
 // consoleProblems records every console error or warning and every
 // uncaught exception of the tab from now on.
