@@ -275,6 +275,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Deliveries:   deliveries{store, notif.dispatch},
 		Subscribers:  notif.subs,
 		Alerts:       notif.alerts,
+		// Creates with an Idempotency-Key are answered once, even across
+		// a restart.
+		Idempotency: store,
 		// A one-second-old list is fine for humans and scripts, and it keeps
 		// a hammered API from competing with the checks for CPU.
 		ListCacheTTL: time.Second,

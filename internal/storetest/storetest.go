@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) sitrep.Store) {
 	cases = append(cases, outboxCases...)
 	cases = append(cases, alertCases...)
 	cases = append(cases, accountCases...)
+	cases = append(cases, idempotencyCases...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -19,7 +19,7 @@ type alertRoutes struct {
 }
 
 // registerAlerts adds the alert routes when Options.Alerts is set.
-func (s *Server) registerAlerts(mux *http.ServeMux, opts Options) {
+func (s *Server) registerAlerts(mux *routeMux, opts Options) {
 	if opts.Alerts == nil {
 		return
 	}
@@ -91,18 +91,22 @@ func (ar *alertRoutes) list(w http.ResponseWriter, r *http.Request, _ *sitrep.Pr
 		ar.api.fail(w, r, sitrep.FieldErrorf(sitrep.EINVALID, "state", "unknown state %q; use open (the default) or all", st))
 		return
 	}
+	limit, offset, err := parseLimitCursor(r.URL.Query().Get, maxListLimit, maxListLimit)
+	if err != nil {
+		ar.api.fail(w, r, err)
+		return
+	}
 	alerts, err := ar.svc.Alerts(r.Context(), f)
 	if err != nil {
 		ar.api.fail(w, r, err)
 		return
 	}
+	alerts, next := pageOf(alerts, offset, limit)
 	out := make([]alertJSON, len(alerts))
 	for i, a := range alerts {
 		out[i] = newAlertJSON(a)
 	}
-	ar.s.writeJSON(w, r, http.StatusOK, struct {
-		Alerts []alertJSON `json:"alerts"`
-	}{out})
+	ar.s.writeJSON(w, r, http.StatusOK, alertListJSON{Alerts: out, NextCursor: next})
 }
 
 func (ar *alertRoutes) get(w http.ResponseWriter, r *http.Request, _ *sitrep.Principal) {
@@ -173,8 +177,5 @@ func (ar *alertRoutes) onCall(w http.ResponseWriter, r *http.Request, _ *sitrep.
 		out[i] = onCallJSON{Schedule: oc.Schedule, Rotation: oc.Rotation, Member: oc.Member.Name, Channel: oc.Member.Channel,
 			From: oc.From.UTC(), Until: oc.Until.UTC(), Override: oc.Override}
 	}
-	ar.s.writeJSON(w, r, http.StatusOK, struct {
-		At     time.Time    `json:"at"`
-		OnCall []onCallJSON `json:"oncall"`
-	}{at.UTC(), out})
+	ar.s.writeJSON(w, r, http.StatusOK, onCallListJSON{At: at.UTC(), OnCall: out})
 }

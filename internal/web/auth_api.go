@@ -21,7 +21,7 @@ type recordsAPI struct {
 }
 
 // registerRecords adds the routes of the services that are set.
-func (s *Server) registerRecords(mux *http.ServeMux, opts Options) {
+func (s *Server) registerRecords(mux *routeMux, opts Options) {
 	if opts.Incidents == nil && opts.Maintenances == nil {
 		return
 	}
@@ -86,7 +86,7 @@ func methodNotAllowed(methods []string) http.Handler {
 // recordHandler is an API handler that knows who is calling.
 type recordHandler func(w http.ResponseWriter, r *http.Request, p *sitrep.Principal)
 
-func (a *recordsAPI) handle(mux *http.ServeMux, pattern string, write bool, h recordHandler) {
+func (a *recordsAPI) handle(mux *routeMux, pattern string, write bool, h recordHandler) {
 	var next http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := a.authorize(r, write)
 		if err != nil {

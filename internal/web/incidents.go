@@ -279,19 +279,9 @@ func parseListQuery(v url.Values, filter string) (listQuery, error) {
 		}
 	}
 	q.status = v.Get(filter)
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxListLimit {
-			return q, sitrep.FieldErrorf(sitrep.EINVALID, "limit", "expected a whole number from 1 to %d, got %q", maxListLimit, s)
-		}
-		q.limit = n
-	}
-	if s := v.Get("cursor"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return q, sitrep.FieldErrorf(sitrep.EINVALID, "cursor", "invalid cursor %q; pass the next_cursor of the previous page", s)
-		}
-		q.offset = n
+	var err error
+	if q.limit, q.offset, err = parseLimitCursor(v.Get, defaultListLimit, maxListLimit); err != nil {
+		return q, err
 	}
 	return q, nil
 }
@@ -301,6 +291,6 @@ func (q listQuery) next(n, total int) *string {
 	if n == 0 || q.offset+n >= total {
 		return nil
 	}
-	c := strconv.Itoa(q.offset + n)
+	c := encodeCursor(q.offset + n)
 	return &c
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"sitrep"
@@ -23,7 +22,7 @@ type deliveriesAPI struct {
 type Kicker interface{ Kick() }
 
 // registerDeliveries adds the deliveries routes when Options.Deliveries is set.
-func (s *Server) registerDeliveries(mux *http.ServeMux, opts Options) {
+func (s *Server) registerDeliveries(mux *routeMux, opts Options) {
 	if opts.Deliveries == nil {
 		return
 	}
@@ -42,6 +41,7 @@ func (s *Server) registerDeliveries(mux *http.ServeMux, opts Options) {
 const (
 	defaultDeliveriesLimit = 100
 	maxDeliveriesLimit     = 1000
+	maxDeliveriesOffset    = 10000
 )
 
 // deliveryJSON is a delivery as the API shows it. The recipient is shown as
@@ -65,6 +65,7 @@ type deliveryJSON struct {
 
 type deliveryListJSON struct {
 	Deliveries []deliveryJSON `json:"deliveries"`
+	NextCursor *string        `json:"next_cursor"`
 }
 
 func newDeliveryJSON(d sitrep.Delivery) deliveryJSON {
@@ -91,21 +92,24 @@ func (da *deliveriesAPI) list(w http.ResponseWriter, r *http.Request, _ *sitrep.
 		da.api.fail(w, r, sitrep.FieldErrorf(sitrep.EINVALID, "state", "unknown value %q, valid: pending, delivered, failed (or leave it out for all)", state))
 		return
 	}
-	limit := defaultDeliveriesLimit
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxDeliveriesLimit {
-			da.api.fail(w, r, sitrep.FieldErrorf(sitrep.EINVALID, "limit", "%q is not a number from 1 to %d", v, maxDeliveriesLimit))
-			return
-		}
-		limit = n
-	}
-	ds, err := da.store.Deliveries(r.Context(), state, limit)
+	limit, offset, err := parseLimitCursor(q.Get, defaultDeliveriesLimit, maxDeliveriesLimit)
 	if err != nil {
 		da.api.fail(w, r, err)
 		return
 	}
-	out := deliveryListJSON{Deliveries: make([]deliveryJSON, len(ds))}
+	// The store has no offset; reading past it is bounded by the page cap
+	// and cheap next to the JSON, and one more row says whether a next page exists.
+	if offset > maxDeliveriesOffset {
+		da.api.fail(w, r, sitrep.FieldErrorf(sitrep.EINVALID, "cursor", "pages end %d deliveries back; filter by state to look further", maxDeliveriesOffset))
+		return
+	}
+	ds, err := da.store.Deliveries(r.Context(), state, offset+limit+1)
+	if err != nil {
+		da.api.fail(w, r, err)
+		return
+	}
+	ds, next := pageOf(ds, offset, limit)
+	out := deliveryListJSON{Deliveries: make([]deliveryJSON, len(ds)), NextCursor: next}
 	for i, d := range ds {
 		out.Deliveries[i] = newDeliveryJSON(d)
 	}

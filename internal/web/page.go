@@ -39,7 +39,7 @@ const (
 // registerPages adds the public pages. The page routes are matched by
 // routePage below rather than by mux patterns: "GET /{slug}/…" patterns
 // would conflict with the method-less "/api/" catch-all.
-func (s *Server) registerPages(mux *http.ServeMux, svc sitrep.StatusPageService) {
+func (s *Server) registerPages(mux *routeMux, svc sitrep.StatusPageService) {
 	s.pub = &publicPages{
 		svc:        svc,
 		cssURL:     versionedStatic(s.static, "page.css"),

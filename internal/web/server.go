@@ -55,6 +55,10 @@ type Options struct {
 	// leaves them out. If it also has a Kick method (the dispatcher), a
 	// retried delivery is sent at once.
 	Deliveries sitrep.OutboxStore
+
+	// Idempotency remembers creates sent with an Idempotency-Key (24 h,
+	// across restarts); nil serves creates without it.
+	Idempotency sitrep.IdempotencyStore
 }
 
 // Server routes sitrep's HTTP endpoints. It is an http.Handler.
@@ -67,6 +71,7 @@ type Server struct {
 
 	handler http.Handler
 	mux     *http.ServeMux
+	routes  *routeMux // remembers registered patterns for the OpenAPI tests
 	pages   *template.Template
 	static  map[string]staticFile
 	cssPath string // versioned URL of the stylesheet, so it can be cached for a year
@@ -110,8 +115,12 @@ func New(opts Options) *Server {
 	s.pages = mustParseTemplates()
 	s.static, s.cssPath = mustLoadStatic()
 
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	if opts.Idempotency != nil {
+		mux.wrap = s.idempotencyWrap(opts.Idempotency)
+	}
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPIHandler())
 	mux.HandleFunc("GET /api/v1/monitors", s.handleMonitors)
 	mux.HandleFunc("GET /api/v1/monitors/{id}", s.handleMonitor)
 	mux.HandleFunc("GET /api/v1/monitors/{id}/results", s.handleResults)
@@ -140,8 +149,8 @@ func New(opts Options) *Server {
 		mux.Handle("GET /metrics", opts.Metrics)
 	}
 
-	s.mux = mux
-	s.handler = securityHeaders(s.logRequests(s.recoverPanics(mux)))
+	s.mux, s.routes = mux.ServeMux, mux
+	s.handler = securityHeaders(s.logRequests(s.recoverPanics(mux.ServeMux)))
 	return s
 }
 

@@ -33,7 +33,7 @@ const (
 // registerSubscribers adds the subscription routes when the service is set.
 // "/{slug}/subscribe" is routed by handlePage: a mux pattern for it would
 // conflict with the "/api/" catch-all.
-func (s *Server) registerSubscribers(mux *http.ServeMux, opts Options) {
+func (s *Server) registerSubscribers(mux *routeMux, opts Options) {
 	if opts.Subscribers == nil {
 		return
 	}
