@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestIdempotentCreateAndOpenAPI: a create retried with the same
@@ -60,6 +61,21 @@ func TestIdempotentCreateAndOpenAPI(t *testing.T) {
 	resp.Body.Close()
 	if err != nil || list.Total != 1 {
 		t.Errorf("incidents after a retried create: total %d (%v), want 1", list.Total, err)
+	}
+
+	// The change is in the audit log: who, what, from where.
+	entries, err := a.accounts.AuditLog(t.Context(), time.Time{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		if e.Action == "incident.open" && e.Actor == "admin-token" && e.IP == "127.0.0.1" && strings.HasPrefix(e.Target, "incident/") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no audit entry for the incident opened through the API: %+v", entries)
 	}
 
 	code, doc := get(t, base+"/api/v1/openapi.json")

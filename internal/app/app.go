@@ -78,6 +78,7 @@ type App struct {
 	engine    *engine.Engine
 	status    *statusengine.Engine
 	notif     *notifications
+	accounts  *accounts.Service
 	pages     *pageService
 	exporters *exporters
 	server    *http.Server
@@ -182,6 +183,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
+	a.accounts = acct
 	setupToken, err := acct.PrepareSetup(ctx)
 	if err != nil {
 		return fmt.Errorf("prepare first-run setup: %w", err)
@@ -259,6 +261,8 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.status = se
 	a.onStop(se.Stop)
 	a.pages = &pageService{Engine: se}
+	records := auditedRecords{Engine: se, audit: acct.Audit, log: a.logger}
+	alerts := auditedAlerts{Manager: notif.alerts, rec: records}
 	a.pages.setPasswords(cfg.EffectivePages())
 
 	handler := web.New(web.Options{
@@ -269,12 +273,12 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Version:      a.opts.Version,
 		Now:          a.opts.Clock.Now,
 		Pages:        a.pages,
-		Incidents:    se,
-		Maintenances: se,
+		Incidents:    records,
+		Maintenances: records,
 		Auth:         acct,
 		Deliveries:   deliveries{store, notif.dispatch},
 		Subscribers:  notif.subs,
-		Alerts:       notif.alerts,
+		Alerts:       alerts,
 		// Creates with an Idempotency-Key are answered once, even across
 		// a restart.
 		Idempotency: store,
@@ -286,8 +290,8 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Logger:       a.logger,
 		Accounts:     acct,
 		Monitors:     eng,
-		Incidents:    se,
-		Maintenances: se,
+		Incidents:    records,
+		Maintenances: records,
 		Pages:        a.pages,
 		Components:   func() []sitrep.Component { return a.Config().Components },
 		Declared:     a.declaredMonitor,
@@ -296,7 +300,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		// Subscribers, deliveries and on-call appear in the admin UI.
 		SubscriberStore:   store,
 		Deliveries:        deliveries{store, notif.dispatch},
-		Alerts:            notif.alerts,
+		Alerts:            alerts,
 		SendPasswordReset: a.sendPasswordReset,
 	})
 	if err != nil {
