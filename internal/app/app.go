@@ -193,6 +193,8 @@ func (a *App) Start(ctx context.Context) (err error) {
 	// the monitoring engine it reads from, so the hooks find it through a
 	// pointer that is set once it exists.
 	var status atomic.Pointer[statusengine.Engine]
+	var eng *engine.Engine
+	met := metrics.New(store.Usage, func() map[sitrep.State]int { return countStates(eng) })
 	publicURL := cfg.BaseURL(listener.Addr().String())
 	states, err := store.MonitorStates(ctx)
 	if err != nil {
@@ -200,6 +202,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	notif, err := newNotifications(ctx, cfg, notificationDeps{
 		store: store, clock: a.opts.Clock, logger: a.logger, masterKey: masterKey, publicURL: publicURL,
+		metrics: deliveryMetrics{met},
 		muted: func() map[string]bool {
 			if se := status.Load(); se != nil {
 				return se.MutedMonitors()
@@ -211,10 +214,14 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.notif = notif
+	met.WatchFailedDeliveries(func() (int, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		failed, err := store.Deliveries(ctx, sitrep.DeliveryFailed, maxFailedCounted)
+		return len(failed), err
+	})
 	notif.start(ctx)
 	a.onStop(notif.stop)
-	var eng *engine.Engine
-	met := metrics.New(store.Usage, func() map[sitrep.State]int { return countStates(eng) })
 	eng = engine.New(engine.Options{
 		Store:         store,
 		Prober:        probe.New(probe.Options{Logger: a.logger.With("component", "probe"), Location: cfg.Location}),

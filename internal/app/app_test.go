@@ -153,6 +153,12 @@ func TestAppDetectsDownAndUpAndReloads(t *testing.T) {
 
 func TestHealthzAndMetrics(t *testing.T) {
 	a, _ := startApp(t, "monitors: []\n")
+	_, body := get(t, "http://"+a.Addr().String()+"/metrics")
+	for _, name := range []string{"sitrep_storage_bytes", "sitrep_deliveries_failed 0", "sitrep_incident_time_to_first_public_update_seconds", "process_resident_memory_bytes"} {
+		if !strings.Contains(body, name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
 	for _, path := range []string{"/healthz", "/metrics"} {
 		resp, err := http.Get("http://" + a.Addr().String() + path)
 		if err != nil {

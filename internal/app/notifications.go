@@ -12,6 +12,7 @@ import (
 	"sitrep"
 	"sitrep/internal/alert"
 	"sitrep/internal/config"
+	"sitrep/internal/metrics"
 	"sitrep/internal/notify"
 	"sitrep/internal/notify/discord"
 	"sitrep/internal/notify/slack"
@@ -47,7 +48,21 @@ type notificationDeps struct {
 	masterKey []byte
 	muted     func() map[string]bool
 	publicURL string
+	metrics   notify.Metrics
 }
+
+// maxFailedCounted bounds the failed-deliveries gauge's query; beyond it
+// the exact number matters less than that someone looks.
+const maxFailedCounted = 10000
+
+// deliveryMetrics reports the dispatcher's measurements to Prometheus.
+type deliveryMetrics struct{ m *metrics.Metrics }
+
+func (d deliveryMetrics) Attempt(channel string, outcome notify.Outcome, latency time.Duration) {
+	d.m.DeliveryAttempt(channel, string(outcome), latency)
+}
+
+func (d deliveryMetrics) QueueAge(channel string, age time.Duration) { d.m.DeliveryAge(channel, age) }
 
 func newNotifications(ctx context.Context, cfg *config.Config, deps notificationDeps, states []sitrep.MonitorState) (*notifications, error) {
 	n := &notifications{log: deps.logger}
@@ -85,6 +100,7 @@ func newNotifications(ctx context.Context, cfg *config.Config, deps notification
 		Logger:    deps.logger,
 		Expanders: []notify.Expander{subs, n.alerts},
 		Router:    router,
+		Metrics:   deps.metrics,
 		// Changes kick the dispatcher; the poll is the safety net for a
 		// change that did not (a person's edit through the API), kept
 		// well under the 1 s first-delivery goal.

@@ -19,14 +19,15 @@ import (
 type Metrics struct {
 	reg *prometheus.Registry
 
-	checks    *prometheus.CounterVec
-	checkDur  *prometheus.HistogramVec
-	byType    [numTypes]typeChildren
-	lag       prometheus.Histogram
-	writeDur  prometheus.Histogram
-	writeErrs prometheus.Counter
-	written   prometheus.Counter
-	incidents *incidentTimes
+	checks     *prometheus.CounterVec
+	checkDur   *prometheus.HistogramVec
+	byType     [numTypes]typeChildren
+	lag        prometheus.Histogram
+	writeDur   prometheus.Histogram
+	writeErrs  prometheus.Counter
+	written    prometheus.Counter
+	incidents  *incidentTimes
+	deliveries *deliveryMetrics
 }
 
 // typeChildren are the label children of one monitor type, resolved once so
@@ -107,6 +108,7 @@ func New(usage func(ctx context.Context) (sitrep.Usage, error), monitors func() 
 		newScrapeCollector(usage, monitors),
 	)
 	m.incidents = newIncidentTimes(m.reg)
+	m.deliveries = newDeliveryMetrics(m.reg)
 	return m
 }
 

@@ -195,3 +195,39 @@ func TestIncidentResolved(t *testing.T) {
 		}
 	}
 }
+
+func TestDeliveryMetrics(t *testing.T) {
+	m := New(nil, nil)
+	m.DeliveryAttempt("oncall-email", "delivered", 20*time.Millisecond)
+	m.DeliveryAttempt("oncall-email", "retry", 0)
+	m.DeliveryAge("subscriber:email", 300*time.Millisecond)
+	m.WatchFailedDeliveries(func() (int, error) { return 3, nil })
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, mt := range f.GetMetric() {
+			switch {
+			case mt.GetCounter() != nil:
+				got[f.GetName()] += mt.GetCounter().GetValue()
+			case mt.GetGauge() != nil:
+				got[f.GetName()] = mt.GetGauge().GetValue()
+			case mt.GetHistogram() != nil:
+				got[f.GetName()] += float64(mt.GetHistogram().GetSampleCount())
+			}
+		}
+	}
+	want := map[string]float64{
+		"sitrep_delivery_attempts_total":        2,
+		"sitrep_delivery_send_duration_seconds": 1,
+		"sitrep_delivery_age_seconds":           1,
+		"sitrep_deliveries_failed":              3,
+	}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("%s = %v, want %v", name, got[name], v)
+		}
+	}
+}
