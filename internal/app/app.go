@@ -289,6 +289,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		// Creates with an Idempotency-Key are answered once, even across
 		// a restart.
 		Idempotency: store,
+		// Users, tokens, the audit log and subscriber administration over
+		// the API, like the admin UI.
+		Accounts:        acct,
+		SubscriberAdmin: store,
 		// A one-second-old list is fine for humans and scripts, and it keeps
 		// a hammered API from competing with the checks for CPU.
 		ListCacheTTL: time.Second,

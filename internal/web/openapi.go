@@ -108,7 +108,11 @@ func (g *schemaGen) operation(rt apiRoute) map[string]any {
 		if !isMap {
 			s = g.schema(reflect.TypeOf(rt.Resp))
 		}
-		ok["content"] = map[string]any{contentTypeJSON: map[string]any{"schema": s}}
+		ct := contentTypeJSON
+		if rt.ContentType != "" {
+			ct = rt.ContentType
+		}
+		ok["content"] = map[string]any{ct: map[string]any{"schema": s}}
 	}
 	if rt.Create {
 		ok["headers"] = map[string]any{"Idempotent-Replayed": map[string]any{

@@ -28,6 +28,8 @@ type apiRoute struct {
 	Resp any
 	// Also lists further success statuses with the same response shape.
 	Also []int
+	// ContentType of the success answer; "" is JSON.
+	ContentType string
 }
 
 type apiParam struct {
@@ -48,7 +50,7 @@ var (
 
 // apiRoutes is every /api/v1 route the server can register.
 func apiRoutes() []apiRoute {
-	return []apiRoute{
+	return append([]apiRoute{
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This OpenAPI document", Tag: "meta",
 			Status: 200, Resp: map[string]any{"type": "object"}},
 
@@ -104,6 +106,50 @@ func apiRoutes() []apiRoute {
 			Query:  []apiParam{{Name: "state", Description: "pending, delivered or failed; default all", Enum: []string{"pending", "delivered", "failed"}}},
 			Status: 200, Resp: deliveryListJSON{}},
 		{Method: "POST", Path: "/api/v1/deliveries/{id}/retry", Summary: "Retry a failed delivery now", Tag: "deliveries",
+			Action: sitrep.ActionSubscribers, Status: 204},
+	}, adminRoutes()...)
+}
+
+// adminRoutes are the routes of users, tokens, the audit log and the
+// subscriber admin (users_api_routes.go).
+func adminRoutes() []apiRoute {
+	csv := map[string]any{"type": "string", "description": "CSV with a header row; cells that a spreadsheet would run as a formula start with '"}
+	subFilter := []apiParam{
+		{Name: "q", Description: "part of the address"},
+		{Name: "page", Description: "a status page's slug"},
+		{Name: "kind", Description: "how the subscriber is reached", Enum: []string{"email", "webhook", "slack", "teams", "discord"}},
+		{Name: "confirmed", Description: "true or false; default both", Enum: []string{"true", "false"}},
+	}
+	return []apiRoute{
+		{Method: "GET", Path: "/api/v1/users", Summary: "List users, oldest first", Tag: "users",
+			Action: sitrep.ActionUsers, Paged: true, Status: 200, Resp: userListJSON{}},
+		{Method: "POST", Path: "/api/v1/users", Summary: "Create a user", Tag: "users",
+			Action: sitrep.ActionUsers, Create: true, Body: userCreateBody{}, Status: 201, Resp: userJSON{}},
+		{Method: "PATCH", Path: "/api/v1/users/{id}", Summary: "Change a user's name, role or password", Tag: "users",
+			Action: sitrep.ActionUsers, Body: userPatchBody{}, Status: 200, Resp: userJSON{}},
+		{Method: "POST", Path: "/api/v1/users/{id}/disable", Summary: "Disable a user and end their sessions", Tag: "users",
+			Action: sitrep.ActionUsers, Status: 204},
+
+		{Method: "GET", Path: "/api/v1/tokens", Summary: "List API tokens (never the tokens themselves)", Tag: "tokens",
+			Action: sitrep.ActionTokens, Paged: true, Status: 200, Resp: tokenListJSON{}},
+		{Method: "POST", Path: "/api/v1/tokens", Summary: "Create an API token; the answer is the only time it is shown", Tag: "tokens",
+			Action: sitrep.ActionTokens, Create: true, Body: tokenCreateBody{}, Status: 201, Resp: tokenCreatedJSON{}},
+		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Summary: "Revoke an API token", Tag: "tokens",
+			Action: sitrep.ActionTokens, Status: 204},
+
+		{Method: "GET", Path: "/api/v1/audit", Summary: "The audit log, newest first; pass next_before back as before", Tag: "audit",
+			Action: sitrep.ActionAudit, Query: []apiParam{
+				{Name: "before", Description: "only entries before this RFC 3339 time", Format: "date-time"},
+				{Name: "limit", Description: "page size, 1 to 1000 (default 100)"}},
+			Status: 200, Resp: auditListJSON{}},
+		{Method: "GET", Path: "/api/v1/audit.csv", Summary: "Export the whole audit log as CSV", Tag: "audit",
+			Action: sitrep.ActionAudit, Status: 200, Resp: csv, ContentType: "text/csv"},
+
+		{Method: "GET", Path: "/api/v1/subscribers", Summary: "Search subscribers, newest first", Tag: "subscribers",
+			Action: sitrep.ActionSubscribers, Paged: true, Query: subFilter, Status: 200, Resp: subscriberAdminListJSON{}},
+		{Method: "GET", Path: "/api/v1/subscribers.csv", Summary: "Export the subscribers the filter selects as CSV", Tag: "subscribers",
+			Action: sitrep.ActionSubscribers, Query: subFilter, Status: 200, Resp: csv, ContentType: "text/csv"},
+		{Method: "DELETE", Path: "/api/v1/subscribers/{id}", Summary: "Remove a subscriber", Tag: "subscribers",
 			Action: sitrep.ActionSubscribers, Status: 204},
 	}
 }

@@ -49,6 +49,8 @@ func (fe *fullEnv) options(o *Options) {
 	o.Deliveries = &fakeOutbox{}
 	o.Idempotency = fe.store
 	o.Auth = fe.auth
+	o.Accounts = fe.auth
+	o.SubscriberAdmin = fe.store
 }
 
 // TestOpenAPIMatchesRoutes fails when the server registers an /api/v1 route

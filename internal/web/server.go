@@ -59,6 +59,14 @@ type Options struct {
 	// Idempotency remembers creates sent with an Idempotency-Key (24 h,
 	// across restarts); nil serves creates without it.
 	Idempotency sitrep.IdempotencyStore
+
+	// Accounts serves /api/v1/users, /api/v1/tokens and /api/v1/audit
+	// (admin only); nil leaves them out. It also authenticates those routes
+	// when Auth is nil.
+	Accounts sitrep.AccountService
+	// SubscriberAdmin serves the staff's GET /api/v1/subscribers, its CSV
+	// export and DELETE /api/v1/subscribers/{id}; nil leaves them out.
+	SubscriberAdmin sitrep.SubscriberStore
 }
 
 // Server routes sitrep's HTTP endpoints. It is an http.Handler.
@@ -128,6 +136,7 @@ func New(opts Options) *Server {
 	s.registerSubscribers(mux, opts)
 	s.registerAlerts(mux, opts)
 	s.registerDeliveries(mux, opts)
+	s.registerAdmin(mux, opts)
 	mux.HandleFunc(apiCatchAll, s.handleAPINotFound)
 	for _, p := range []struct {
 		suffix string
@@ -150,7 +159,7 @@ func New(opts Options) *Server {
 	}
 
 	s.mux, s.routes = mux.ServeMux, mux
-	s.handler = securityHeaders(s.logRequests(s.recoverPanics(mux.ServeMux)))
+	s.handler = hsts(securityHeaders(s.logRequests(s.recoverPanics(mux.ServeMux))))
 	return s
 }
 
