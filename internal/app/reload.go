@@ -55,11 +55,14 @@ func (a *App) Reload(ctx context.Context) error {
 	return nil
 }
 
-// watchConfig reloads when the file's content changes. Polling a hash is
-// dull but survives what editors do (write in place, rename over, symlink
-// swaps in Kubernetes ConfigMaps) where file-event watchers miss updates.
+// watchConfig reloads when the file's content changes. Polling is dull
+// but survives what editors do (write in place, rename over, symlink swaps
+// in Kubernetes ConfigMaps) where file-event watchers miss updates. It
+// stats the file each time and reads it only when its size or time
+// changed, so a large config costs nothing while it stays as it is.
 func (a *App) watchConfig(ctx context.Context, path string) {
 	last := fileHash(path)
+	lastStat := statKey(path)
 	t := time.NewTicker(a.opts.WatchInterval)
 	defer t.Stop()
 	for {
@@ -68,6 +71,11 @@ func (a *App) watchConfig(ctx context.Context, path string) {
 			return
 		case <-t.C:
 		}
+		st := statKey(path)
+		if st == lastStat {
+			continue
+		}
+		lastStat = st
 		h := fileHash(path)
 		if h == "" || h == last {
 			continue
@@ -76,6 +84,16 @@ func (a *App) watchConfig(ctx context.Context, path string) {
 		a.logger.Info("config file changed; reloading", "file", path)
 		_ = a.Reload(ctx) // Reload logs its own refusal
 	}
+}
+
+// statKey identifies a version of the file cheaply: size and modification
+// time (through symlinks, as ConfigMaps use them).
+func statKey(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d:%d", fi.Size(), fi.ModTime().UnixNano())
 }
 
 func fileHash(path string) string {
