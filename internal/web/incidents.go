@@ -56,14 +56,8 @@ type postmortemBody struct {
 }
 
 func (a *recordsAPI) openIncident(w http.ResponseWriter, r *http.Request, p *sitrep.Principal) {
-	var b incidentOpenBody
-	if err := decodeBody(w, r, &b); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in, err := b.input(p)
-	if err != nil {
-		a.fail(w, r, err)
+	in, ok := readInput(a, w, r, p, (*incidentOpenBody).input)
+	if !ok {
 		return
 	}
 	inc, err := a.incidents.OpenIncident(r.Context(), in)
@@ -108,14 +102,8 @@ func (b *incidentOpenBody) input(p *sitrep.Principal) (sitrep.IncidentInput, err
 }
 
 func (a *recordsAPI) updateIncident(w http.ResponseWriter, r *http.Request, p *sitrep.Principal) {
-	var b incidentUpdateBody
-	if err := decodeBody(w, r, &b); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in, err := b.input(p)
-	if err != nil {
-		a.fail(w, r, err)
+	in, ok := readInput(a, w, r, p, (*incidentUpdateBody).input)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
@@ -149,31 +137,23 @@ func (b *incidentUpdateBody) input(p *sitrep.Principal) (sitrep.IncidentUpdateIn
 }
 
 func (a *recordsAPI) resolveIncident(w http.ResponseWriter, r *http.Request, p *sitrep.Principal) {
-	var b incidentResolveBody
-	if err := decodeBody(w, r, &b); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	at, err := parseRFC3339("at", b.At)
-	if err != nil {
-		a.fail(w, r, err)
+	in, ok := readInput(a, w, r, p, (*incidentResolveBody).input)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
-	inc, err := a.incidents.ResolveIncident(r.Context(), id, sitrep.IncidentUpdateInput{
-		Status: sitrep.IncidentResolved, Message: b.Message, At: at, Author: p.Name})
+	inc, err := a.incidents.ResolveIncident(r.Context(), id, in)
 	a.answerIncident(w, r, id, inc, err)
 }
 
+func (b *incidentResolveBody) input(p *sitrep.Principal) (sitrep.IncidentUpdateInput, error) {
+	at, err := parseRFC3339("at", b.At)
+	return sitrep.IncidentUpdateInput{Status: sitrep.IncidentResolved, Message: b.Message, At: at, Author: p.Name}, err
+}
+
 func (a *recordsAPI) setPostmortem(w http.ResponseWriter, r *http.Request, p *sitrep.Principal) {
-	var b postmortemBody
-	if err := decodeBody(w, r, &b); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	pm, err := b.postmortem(p)
-	if err != nil {
-		a.fail(w, r, err)
+	pm, ok := readInput(a, w, r, p, (*postmortemBody).postmortem)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")

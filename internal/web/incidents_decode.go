@@ -191,3 +191,20 @@ func (a *recordsAPI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	a.s.writeError(w, r, err)
 }
+
+// readInput decodes a request body into B and builds the service's input
+// from it (with the principal as author). On a problem it answers the
+// request itself and reports false.
+func readInput[B, In any](a *recordsAPI, w http.ResponseWriter, r *http.Request, p *sitrep.Principal, build func(*B, *sitrep.Principal) (In, error)) (in In, ok bool) {
+	var b B
+	if err := decodeBody(w, r, &b); err != nil {
+		a.fail(w, r, err)
+		return in, false
+	}
+	v, err := build(&b, p)
+	if err != nil {
+		a.fail(w, r, err)
+		return in, false
+	}
+	return v, true
+}

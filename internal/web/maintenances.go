@@ -91,14 +91,8 @@ func newMaintenanceJSON(m *sitrep.Maintenance) maintenanceJSON {
 }
 
 func (a *recordsAPI) scheduleMaintenance(w http.ResponseWriter, r *http.Request, p *sitrep.Principal) {
-	var b maintenanceScheduleBody
-	if err := decodeBody(w, r, &b); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in, err := b.input(p)
-	if err != nil {
-		a.fail(w, r, err)
+	in, ok := readInput(a, w, r, p, (*maintenanceScheduleBody).input)
+	if !ok {
 		return
 	}
 	m, err := a.maintenances.ScheduleMaintenance(r.Context(), in)
@@ -155,34 +149,33 @@ func (b *maintenanceScheduleBody) input(p *sitrep.Principal) (sitrep.Maintenance
 }
 
 func (a *recordsAPI) updateMaintenance(w http.ResponseWriter, r *http.Request, p *sitrep.Principal) {
-	var b maintenanceUpdateBody
-	if err := decodeBody(w, r, &b); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in := sitrep.MaintenanceUpdateInput{Message: b.Message, Internal: b.Internal, Author: p.Name}
-	var err error
-	if b.Status != "" {
-		if in.Status, err = sitrep.ParseMaintenanceStatus("status", b.Status); err != nil {
-			a.fail(w, r, err)
-			return
-		}
-	}
-	if in.Start, err = parseRFC3339("start", b.Start); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if in.End, err = parseRFC3339("end", b.End); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if in.Status == "" && strings.TrimSpace(in.Message) == "" && in.Start.IsZero() && in.End.IsZero() {
-		a.fail(w, r, sitrep.Errorf(sitrep.EINVALID, "the update changes nothing; send at least one of status, message, start, end"))
+	in, ok := readInput(a, w, r, p, (*maintenanceUpdateBody).input)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
 	m, err := a.maintenances.UpdateMaintenance(r.Context(), id, in)
 	a.answerMaintenance(w, r, id, m, err)
+}
+
+func (b *maintenanceUpdateBody) input(p *sitrep.Principal) (sitrep.MaintenanceUpdateInput, error) {
+	in := sitrep.MaintenanceUpdateInput{Message: b.Message, Internal: b.Internal, Author: p.Name}
+	var err error
+	if b.Status != "" {
+		if in.Status, err = sitrep.ParseMaintenanceStatus("status", b.Status); err != nil {
+			return in, err
+		}
+	}
+	if in.Start, err = parseRFC3339("start", b.Start); err != nil {
+		return in, err
+	}
+	if in.End, err = parseRFC3339("end", b.End); err != nil {
+		return in, err
+	}
+	if in.Status == "" && strings.TrimSpace(in.Message) == "" && in.Start.IsZero() && in.End.IsZero() {
+		return in, sitrep.Errorf(sitrep.EINVALID, "the update changes nothing; send at least one of status, message, start, end")
+	}
+	return in, nil
 }
 
 func (a *recordsAPI) getMaintenance(w http.ResponseWriter, r *http.Request, _ *sitrep.Principal) {
