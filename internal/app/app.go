@@ -214,6 +214,16 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.notif = notif
+	if cfg.Storage.Driver != "postgres" {
+		// Only this process uses the embedded database: a delivery still
+		// claimed belongs to a sitrep that died mid-send, and goes out
+		// again now, with the same idempotency key.
+		if n, err := store.ReleaseClaims(ctx, a.opts.Clock.Now()); err != nil {
+			return err
+		} else if n > 0 {
+			a.logger.Warn("resending notifications that were in flight when sitrep last stopped", "deliveries", n)
+		}
+	}
 	met.WatchFailedDeliveries(func() (int, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

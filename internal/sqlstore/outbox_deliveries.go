@@ -73,8 +73,8 @@ func (s *Store) DueDeliveriesExcept(ctx context.Context, now time.Time, limit in
 			return err
 		}
 		for i := range out {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET next_attempt_ms = ? WHERE id = ?`),
-				lease.UnixMilli(), out[i].ID); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET next_attempt_ms = ?, claimed_ms = ? WHERE id = ?`),
+				lease.UnixMilli(), now.UnixMilli(), out[i].ID); err != nil {
 				return err
 			}
 			out[i].NextAttemptAt = fromMS(lease.UnixMilli())
@@ -94,7 +94,7 @@ func (s *Store) DueDeliveriesExcept(ctx context.Context, now time.Time, limit in
 func (s *Store) RecordAttempt(ctx context.Context, d sitrep.Delivery) error {
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE deliveries SET state = ?, attempts = ?, next_attempt_ms = ?,
-			delivered_ms = ?, last_error = ? WHERE id = ? AND state = 'pending'`), string(d.State), d.Attempts,
+			delivered_ms = ?, last_error = ?, claimed_ms = 0 WHERE id = ? AND state = 'pending'`), string(d.State), d.Attempts,
 			toMS(d.NextAttemptAt), toMS(d.DeliveredAt), d.LastError, d.ID)
 		if err != nil {
 			return err
