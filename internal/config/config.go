@@ -99,12 +99,43 @@ func Parse(path string, data []byte) (*Config, error) {
 }
 
 func parse(path string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	return parseFrom(path, data, lookup, streamMin)
+}
+
+// parseFrom parses monitors one at a time when the file has at least
+// streamFrom bytes and can be split safely (stream.go). Only a file without
+// problems is taken from that path: problems are reported by the whole-tree
+// path, so that every message and position is the same either way.
+func parseFrom(path string, data []byte, lookup func(string) (string, bool), streamFrom int) (*Config, error) {
+	if len(data) >= streamFrom {
+		if s, ok := splitMonitors(data); ok {
+			if cfg, err := decode(path, data, lookup, s); err == nil {
+				return cfg, nil
+			}
+		}
+	}
+	return decode(path, data, lookup, nil)
+}
+
+// errStreamFailed sends a file back to the whole-tree path.
+var errStreamFailed = errors.New("monitors could not be parsed one at a time")
+
+// decode parses data, or with stream its rest and then its monitors one
+// entry at a time.
+func decode(path string, data []byte, lookup func(string) (string, bool), stream *monitorStream) (*Config, error) {
 	p := &problems{file: path}
 	sum := sha256.Sum256(data)
 	cfg := &Config{Path: path, Hash: hex.EncodeToString(sum[:])}
 
-	root := parseYAML(p, data)
+	text := data
+	if stream != nil {
+		text = stream.rest
+	}
+	root := parseYAML(p, text)
 	if root == nil {
+		if stream != nil {
+			return nil, errStreamFailed
+		}
 		return nil, p.err()
 	}
 	interpolate(p, root, lookup)
@@ -119,6 +150,9 @@ func parse(path string, data []byte, lookup func(string) (string, bool)) (*Confi
 	if len(root.Content) > 0 {
 		body = root.Content[0]
 	}
+	if stream != nil && !stream.isKeyAt(body) {
+		return nil, errStreamFailed
+	}
 	top := d.mapping(body, s.top, mappingOptions{where: "at the top level"})
 
 	cfg.Location = top.str("location")
@@ -127,7 +161,12 @@ func parse(path string, data []byte, lookup func(string) (string, bool)) (*Confi
 	}
 	cfg.Storage = d.storage(top.sub("storage"))
 	cfg.Defaults = d.defaults(top.sub("defaults"))
-	if n, ok := top.m["monitors"].val.(*yaml.Node); ok {
+	if stream != nil {
+		var ok bool
+		if cfg.Monitors, ok = d.streamMonitors(s, stream, cfg.Defaults, lookup); !ok {
+			return nil, errStreamFailed
+		}
+	} else if n, ok := top.m["monitors"].val.(*yaml.Node); ok {
 		cfg.Monitors = d.monitors(s, n, cfg.Defaults)
 	}
 	cfg.PublicURL = d.publicURL(top)
@@ -143,6 +182,9 @@ func parse(path string, data []byte, lookup func(string) (string, bool)) (*Confi
 	d.checkChannelRefs(d.alerting(top, cfg), channelIDs)
 
 	if len(p.list) > 0 {
+		if stream != nil {
+			return nil, errStreamFailed
+		}
 		slices.SortStableFunc(p.list, func(a, b *Error) int {
 			return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 		})

@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,12 +14,20 @@ import (
 	"sitrep"
 )
 
-// parseEnv parses src as the file "sitrep.yaml" with env as the environment.
+// parseEnv parses src with env as the environment. It parses small files
+// both whole and one monitor at a time (stream.go) and panics when the two
+// disagree, so that every test of the package checks that they agree.
 func parseEnv(src string, env map[string]string) (*Config, error) {
-	return parse("sitrep.yaml", []byte(src), func(k string) (string, bool) {
+	lookup := func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
-	})
+	}
+	cfg, err := parseFrom("sitrep.yaml", []byte(src), lookup, math.MaxInt)
+	streamed, streamErr := parseFrom("sitrep.yaml", []byte(src), lookup, 0)
+	if !reflect.DeepEqual(cfg, streamed) || fmt.Sprint(err) != fmt.Sprint(streamErr) {
+		panic(fmt.Sprintf("parsed whole and one monitor at a time differ for\n%s\nwhole: %+v, %v\nstreamed: %+v, %v", src, cfg, err, streamed, streamErr))
+	}
+	return cfg, err
 }
 
 func TestParseEmpty(t *testing.T) {

@@ -23,7 +23,9 @@ type decoder struct {
 	// budget bounds the work merge keys can cause, against alias bombs.
 	budget int
 	// defaultCache holds decoded table defaults.
-	defaultCache map[string]any
+	defaultCache map[defaultKey]any
+	// monitorSections are the sections of monitor entries by type.
+	monitorSections map[sitrep.MonitorType]*monitorSection
 	// monitorIDs and groups are every monitor id and component group
 	// written, in file order, including those of entries with problems, so
 	// that references to them are not reported as undeclared too.
@@ -180,7 +182,9 @@ type mappingOptions struct {
 // field's kind and within bounds, required keys present, defaults applied.
 func (d *decoder) mapping(n *yaml.Node, sec *section, opts mappingOptions) *values {
 	n = resolve(n)
-	v := &values{node: n, m: map[string]entry{}}
+	// Sized for every field at once: defaults fill most of them, and a
+	// growing map would be copied several times per monitor.
+	v := &values{node: n, m: make(map[string]entry, len(sec.Fields))}
 	if n != nil && !isNull(n) && n.Kind != yaml.MappingNode {
 		d.p.at(n, "%s: expected a mapping, got %s", cmp.Or(opts.name, sec.Path), describe(n))
 		n = nil
@@ -238,16 +242,21 @@ func (d *decoder) mapping(n *yaml.Node, sec *section, opts mappingOptions) *valu
 // defaultOf returns f's default, decoded once per parse: a file of many
 // monitors applies the same defaults many times.
 func (d *decoder) defaultOf(f field) any {
-	key := fmt.Sprint(f.Kind, "\x00", f.Key, "\x00", f.Default)
+	key := defaultKey{f.Kind, f.Key, f.Default}
 	if v, ok := d.defaultCache[key]; ok {
 		return v
 	}
 	if d.defaultCache == nil {
-		d.defaultCache = map[string]any{}
+		d.defaultCache = map[defaultKey]any{}
 	}
 	v := mustDefault(f)
 	d.defaultCache[key] = v
 	return v
+}
+
+type defaultKey struct {
+	kind       kind
+	key, deflt string
 }
 
 // mustDefault reads a field's documented default. Tests decode every

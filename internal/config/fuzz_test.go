@@ -18,6 +18,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("storage: {driver: postgres, url: 'postgres://h/db', budget: 2G}\ndefaults: {interval: 1w2d}\n")
 	f.Add("monitors:\n  - id: a\n   type: http\n")
 	f.Add("a: &a [*a]\n")
+	f.Add("monitors:\n  - id: a\n    type: tcp\n    address: 'h:1'\n  # b\n  -\n    id: b\n    type: http\n    url: \"https://x/\n  - y\"\npages: [{slug: p}]\n")
 	f.Add("monitors: [{id: m, type: tcp, address: 'h:1'}]\ncomponents:\n  - {id: c, group: G, monitors: [m], rule: {some_down: major_outage}, incidents: {nudge_after: off}}\n" +
 		"pages:\n  - {slug: main, groups: [G], time_zone: Europe/Oslo, domain: s.example, password: '${ADDR}', branding: {accent: '#0055aa', links: [{title: a, url: 'https://x/'}]}}\n")
 	f.Add("incidents: {auto_open_after: 0}\nmaintenance: {reminders: [1h, 1h, 24h]}\npublic_url: https://x/\npages: [{slug: api}]\n")

@@ -16,36 +16,72 @@ func (d *decoder) monitors(s *spec, n *yaml.Node, defs MonitorDefaults) []sitrep
 		d.p.at(n, "monitors: expected a list of monitors, each starting with \"- id: ...\", got %s", describe(n))
 		return nil
 	}
-	ids := map[string]*yaml.Node{}
-	tokens := map[string]*yaml.Node{}
-	var out []sitrep.Monitor
+	set := newMonitorSet(len(n.Content))
 	for _, item := range n.Content {
-		before := len(d.p.list)
-		m, v := d.monitor(s, item, defs)
-		if v == nil {
-			continue
-		}
-		if v.has("id") {
-			if first, dup := ids[m.ID]; dup {
-				d.p.at(v.at("id"), "id: %q is already the id of the monitor at %s; ids must be unique", m.ID, d.p.pos(first))
-			} else {
-				ids[m.ID] = v.at("id")
-				d.monitorIDs = append(d.monitorIDs, m.ID)
-			}
-		}
-		if m.Heartbeat != nil && m.Heartbeat.Token != "" {
-			// The token is a secret: point at the other one, do not repeat it.
-			if first, dup := tokens[m.Heartbeat.Token]; dup {
-				d.p.at(v.at("token"), "token: the same token is already used at %s; each heartbeat needs its own", d.p.pos(first))
-			} else {
-				tokens[m.Heartbeat.Token] = v.at("token")
-			}
-		}
-		if len(d.p.list) == before {
-			out = append(out, m)
+		d.addMonitor(s, set, item, defs)
+	}
+	return set.out
+}
+
+// streamMonitors decodes the monitors of a split file one entry at a time,
+// so that only one entry's nodes are alive at once. ok is false when an
+// entry is not exactly one list entry on its own.
+func (d *decoder) streamMonitors(s *spec, st *monitorStream, defs MonitorDefaults, lookup func(string) (string, bool)) ([]sitrep.Monitor, bool) {
+	set := newMonitorSet(len(st.chunks))
+	ok := st.batches(func(item *yaml.Node) {
+		interpolate(d.p, item, lookup)
+		d.addMonitor(s, set, item, defs)
+	})
+	return set.out, ok
+}
+
+// monitorSet collects decoded monitors and what must be unique among them.
+type monitorSet struct {
+	// ids and tokens are where each was first written: a position, not the
+	// node, which would keep its whole entry's nodes alive.
+	ids, tokens map[string]nodePos
+	out         []sitrep.Monitor
+}
+
+type nodePos struct{ line, col int }
+
+func posOf(n *yaml.Node) nodePos { return nodePos{n.Line, n.Column} }
+
+func (p nodePos) node() *yaml.Node { return &yaml.Node{Line: p.line, Column: p.col} }
+
+func newMonitorSet(n int) *monitorSet {
+	set := &monitorSet{ids: make(map[string]nodePos, n), tokens: map[string]nodePos{}}
+	if n > 0 {
+		set.out = make([]sitrep.Monitor, 0, n)
+	}
+	return set
+}
+
+func (d *decoder) addMonitor(s *spec, set *monitorSet, item *yaml.Node, defs MonitorDefaults) {
+	before := len(d.p.list)
+	m, v := d.monitor(s, item, defs)
+	if v == nil {
+		return
+	}
+	if v.has("id") {
+		if first, dup := set.ids[m.ID]; dup {
+			d.p.at(v.at("id"), "id: %q is already the id of the monitor at %s; ids must be unique", m.ID, d.p.pos(first.node()))
+		} else {
+			set.ids[m.ID] = posOf(v.at("id"))
+			d.monitorIDs = append(d.monitorIDs, m.ID)
 		}
 	}
-	return out
+	if m.Heartbeat != nil && m.Heartbeat.Token != "" {
+		// The token is a secret: point at the other one, do not repeat it.
+		if first, dup := set.tokens[m.Heartbeat.Token]; dup {
+			d.p.at(v.at("token"), "token: the same token is already used at %s; each heartbeat needs its own", d.p.pos(first.node()))
+		} else {
+			set.tokens[m.Heartbeat.Token] = posOf(v.at("token"))
+		}
+	}
+	if len(d.p.list) == before {
+		set.out = append(set.out, m)
+	}
 }
 
 // monitor decodes one entry of monitors. The type is read first because it
@@ -57,32 +93,15 @@ func (d *decoder) monitor(s *spec, item *yaml.Node, defs MonitorDefaults) (sitre
 		return sitrep.Monitor{}, nil
 	}
 	typ := d.peekType(item)
-	sec := &section{Path: "monitors[]", Fields: slices.Clone(s.common.Fields)}
-	opts := mappingOptions{where: "in monitors"}
-	if ts, ok := s.types[typ]; ok {
-		sec.Path = ts.Path
-		sec.Fields = append(sec.Fields, ts.Fields...)
-		opts.where = fmt.Sprintf("for %s monitors", typ)
-	}
-	opts.unknown = func(k *yaml.Node) bool {
-		var owners []string
-		for _, t := range sitrep.MonitorTypes {
-			if _, ok := s.types[t].field(k.Value); ok {
-				owners = append(owners, string(t))
-			}
+	ms := d.monitorSections[typ]
+	if ms == nil {
+		ms = d.monitorSection(s, typ)
+		if d.monitorSections == nil {
+			d.monitorSections = map[sitrep.MonitorType]*monitorSection{}
 		}
-		switch {
-		case len(owners) == 0:
-			return false
-		case s.types[typ] == nil:
-			// The type is missing or wrong, which is reported already; its
-			// keys cannot be judged.
-			return true
-		}
-		d.p.at(k, "key %q applies to %s monitors, not %s monitors", k.Value, strings.Join(owners, " and "), typ)
-		return true
+		d.monitorSections[typ] = ms
 	}
-	v := d.mapping(item, sec, opts)
+	v := d.mapping(item, ms.sec, ms.opts)
 
 	m := sitrep.Monitor{
 		ID:          v.str("id"),
@@ -140,6 +159,42 @@ func (d *decoder) monitor(s *spec, item *yaml.Node, defs MonitorDefaults) (sitre
 		m.Heartbeat = d.heartbeatCheck(v, &m)
 	}
 	return m, v
+}
+
+// monitorSection is how entries of one type are decoded: the common keys
+// and the type's. It is built once per type and parse, not per entry.
+type monitorSection struct {
+	sec  *section
+	opts mappingOptions
+}
+
+func (d *decoder) monitorSection(s *spec, typ sitrep.MonitorType) *monitorSection {
+	sec := &section{Path: "monitors[]", Fields: slices.Clone(s.common.Fields)}
+	opts := mappingOptions{where: "in monitors"}
+	if ts, ok := s.types[typ]; ok {
+		sec.Path = ts.Path
+		sec.Fields = append(sec.Fields, ts.Fields...)
+		opts.where = fmt.Sprintf("for %s monitors", typ)
+	}
+	opts.unknown = func(k *yaml.Node) bool {
+		var owners []string
+		for _, t := range sitrep.MonitorTypes {
+			if _, ok := s.types[t].field(k.Value); ok {
+				owners = append(owners, string(t))
+			}
+		}
+		switch {
+		case len(owners) == 0:
+			return false
+		case s.types[typ] == nil:
+			// The type is missing or wrong, which is reported already; its
+			// keys cannot be judged.
+			return true
+		}
+		d.p.at(k, "key %q applies to %s monitors, not %s monitors", k.Value, strings.Join(owners, " and "), typ)
+		return true
+	}
+	return &monitorSection{sec: sec, opts: opts}
 }
 
 // peekType reads the type of a monitor entry before the entry is decoded,
