@@ -323,3 +323,25 @@ func TestErrorFormat(t *testing.T) {
 		t.Errorf("position = %s:%d:%d, want sitrep.yaml:2:19", e.File, e.Line, e.Col)
 	}
 }
+
+// TestHeartbeatFailsOnFirstVerdict: a fail ping or a missed deadline takes
+// a heartbeat down at once unless the file asks for more.
+func TestHeartbeatFailsOnFirstVerdict(t *testing.T) {
+	tests := []struct {
+		yaml string
+		want int
+	}{
+		{"monitors:\n  - {id: backup, type: heartbeat, every: 24h}\n", 1},
+		{"monitors:\n  - {id: backup, type: heartbeat, every: 24h, failures_to_down: 3}\n", 3},
+		{"defaults: {failures_to_down: 4}\nmonitors:\n  - {id: web, type: tcp, address: db:5432}\n", 4},
+	}
+	for _, tt := range tests {
+		cfg, err := Parse("sitrep.yaml", []byte(tt.yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.yaml, err)
+		}
+		if got := cfg.Monitors[0].FailuresToDown; got != tt.want {
+			t.Errorf("%q: failures_to_down = %d, want %d", tt.yaml, got, tt.want)
+		}
+	}
+}

@@ -136,6 +136,12 @@ func (d *decoder) monitor(s *spec, item *yaml.Node, defs MonitorDefaults) (sitre
 				formatDuration(m.Timeout), formatDuration(m.Interval))
 		}
 	}
+	if typ == sitrep.MonitorHeartbeat {
+		// A heartbeat's failure is a verdict, not a blip: the job said
+		// /fail, or stayed silent past every + grace, which already is the
+		// tolerance. One is enough unless the file says otherwise.
+		m.FailuresToDown = 1
+	}
 	if v.has("failures_to_down") {
 		m.FailuresToDown = v.integer("failures_to_down")
 	}

@@ -100,7 +100,7 @@ func newSpec() *spec {
 				Doc: "Time between two checks. Not for heartbeats, whose silence is checked every `min(grace, 1m)`."},
 			{Key: "timeout", Kind: kindDuration, DefaultDoc: "`defaults.timeout`, at most the interval", Min: "1ms",
 				Doc: "How long one check may take. Must not be longer than the interval. Not for heartbeats."},
-			{Key: "failures_to_down", Kind: kindInt, DefaultDoc: "`defaults.failures_to_down`", Min: "1", Max: "1000",
+			{Key: "failures_to_down", Kind: kindInt, DefaultDoc: "`defaults.failures_to_down`; 1 for heartbeats", Min: "1", Max: "1000",
 				Doc: "Consecutive failed results that turn the monitor down."},
 			{Key: "successes_to_up", Kind: kindInt, DefaultDoc: "`defaults.successes_to_up`", Min: "1", Max: "1000",
 				Doc: "Consecutive good results that bring it back up."},

@@ -12,8 +12,7 @@ const heartbeatToken = "acceptance-heartbeat-token-0123456789"
 
 // TestHeartbeat pings a heartbeat monitor with a pinned token: a success
 // brings it up, a fail ping takes it down, and an unknown token is a 404.
-// failures_to_down is 1 so that one fail ping is enough; with the default of
-// 2 the monitor goes down only at the next re-evaluation.
+// One fail ping is enough: heartbeats go down on their first failed verdict.
 func TestHeartbeat(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "sitrep.yaml")
@@ -24,7 +23,6 @@ monitors:
     every: 1h
     grace: 10m
     token: %s
-    failures_to_down: 1
 `, heartbeatToken))
 	s := startServer(t, dir, "--config", cfg, "--data", filepath.Join(dir, "data"))
 	s.waitHealthy()
