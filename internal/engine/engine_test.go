@@ -273,7 +273,10 @@ func TestMonitorsSnapshot(t *testing.T) {
 	}
 	f.clock.Advance(snapshotMaxAge)
 	fresh, _ := f.e.Monitors(ctx)
-	if !fresh[1].LastResult.Time.Equal(at) {
+	// The heartbeat's own tick may have judged it again by now (the
+	// scheduler starts checks up to its coalescing window early); what
+	// matters is that the listing is no older than the ping.
+	if fresh[1].LastResult.Time.Before(at) {
 		t.Errorf("after %v the listing shows the result at %v, want %v", snapshotMaxAge, fresh[1].LastResult.Time, at)
 	}
 }

@@ -29,7 +29,7 @@ func (p *Prober) probeHTTP(c *check, h *sitrep.HTTPCheck) {
 		c.down(0, err.Error())
 		return
 	}
-	client := p.transports.client(transportKey{skipVerify: h.TLSSkipVerify, serverName: h.ServerName, roots: roots})
+	tlsConf := p.transports.tlsConfig(transportKey{skipVerify: h.TLSSkipVerify, serverName: h.ServerName, roots: roots})
 	tr, ctx := newTracer(c.ctx)
 	defer func() { c.res.Phases = tr.timings() }()
 
@@ -51,7 +51,11 @@ func (p *Prober) probeHTTP(c *check, h *sitrep.HTTPCheck) {
 			return
 		}
 		tr.phase.set(phaseConnect)
-		resp, err := client.Do(req)
+		hopTLS := tlsConf
+		if u.Scheme != "https" {
+			hopTLS = nil
+		}
+		resp, err := p.exchange(ctx, req, hopTLS, tr)
 		if err != nil {
 			c.down(0, c.describe(err, tr.phase.get()))
 			return
@@ -112,7 +116,15 @@ func newRequest(ctx context.Context, method string, u *url.URL, body string, hea
 	if err != nil {
 		return nil, fmt.Errorf("build request: %w", err)
 	}
+	// One request per connection, said out loud so the target closes it.
+	req.Close = true
 	req.Header.Set("User-Agent", UserAgent)
+	if ui := u.User; ui != nil {
+		// As http.Client does: credentials in the URL become Basic auth,
+		// unless the monitor sets its own Authorization header.
+		pw, _ := ui.Password()
+		req.SetBasicAuth(ui.Username(), pw)
+	}
 	for k, v := range headers {
 		if foreign && sensitiveHeader(k) {
 			continue

@@ -31,8 +31,8 @@ type Options struct {
 	Resolver *net.Resolver
 }
 
-// Prober runs checks. It is safe for concurrent use; it shares HTTP
-// transports and parsed CA files between checks but never connections.
+// Prober runs checks. It is safe for concurrent use; it shares TLS
+// settings and parsed CA files between checks but never connections.
 type Prober struct {
 	log      *slog.Logger
 	location string
@@ -70,7 +70,6 @@ func New(opts Options) *Prober {
 	// KeepAlive -1: a check's connection lives for one request; TCP
 	// keep-alive probes would only cost syscalls.
 	p.dialer = &net.Dialer{Resolver: res, KeepAlive: -1}
-	p.transports.init(p)
 	return p
 }
 

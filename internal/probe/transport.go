@@ -4,16 +4,15 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net/http"
 	"os"
 	"sync"
 	"time"
 )
 
-// A new http.Transport per check costs far more CPU than the request itself,
-// so transports are shared by every check with the same TLS settings. Keep-
-// alives are off: each check must see a fresh connection, as a new visitor
-// would, and a connection problem must not hide behind a pooled one.
+// TLS settings are shared by every check with the same options, so that
+// session tickets and parsed roots are reused; connections never are: each
+// check must see a fresh connection, as a new visitor would, and a
+// connection problem must not hide behind a pooled one.
 type transportKey struct {
 	skipVerify bool
 	serverName string
@@ -21,53 +20,32 @@ type transportKey struct {
 }
 
 type transportCache struct {
-	p  *Prober
 	mu sync.Mutex
-	m  map[transportKey]*http.Client
+	m  map[transportKey]*tls.Config
 }
 
 // maxTransports bounds the cache; CA files replaced many times would
-// otherwise leave a transport behind for each version.
+// otherwise leave a config behind for each version.
 const maxTransports = 256
 
-func (c *transportCache) init(p *Prober) {
-	c.p = p
-	c.m = make(map[transportKey]*http.Client)
-}
-
-func (c *transportCache) client(k transportKey) *http.Client {
+func (c *transportCache) tlsConfig(k transportKey) *tls.Config {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cl, ok := c.m[k]; ok {
-		return cl
+	if cfg, ok := c.m[k]; ok {
+		return cfg
 	}
-	if len(c.m) >= maxTransports {
-		clear(c.m)
+	if c.m == nil || len(c.m) >= maxTransports {
+		c.m = make(map[transportKey]*tls.Config)
 	}
-	t := &http.Transport{
-		// Checks observe the target directly; an environment proxy would
-		// turn every check into a check of the proxy.
-		Proxy:       nil,
-		DialContext: c.p.dialer.DialContext,
-		TLSClientConfig: &tls.Config{
-			InsecureSkipVerify: k.skipVerify,
-			ServerName:         k.serverName,
-			RootCAs:            k.roots,
-		},
-		DisableKeepAlives: true,
-		// Body conditions are judged on what the server sends; asking for
-		// gzip would only add decompression work.
-		DisableCompression:     true,
-		MaxResponseHeaderBytes: 256 << 10,
+	// No NextProtos: checks speak HTTP/1.1, as the Transport did with a
+	// custom TLS config.
+	cfg := &tls.Config{
+		InsecureSkipVerify: k.skipVerify,
+		ServerName:         k.serverName,
+		RootCAs:            k.roots,
 	}
-	cl := &http.Client{
-		Transport: t,
-		// Redirects are followed by the check itself, which detects loops
-		// and reports the chain.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	c.m[k] = cl
-	return cl
+	c.m[k] = cfg
+	return cfg
 }
 
 // poolCache holds parsed CA files (system roots plus the file's
