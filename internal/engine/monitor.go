@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -232,7 +233,13 @@ func (e *Engine) deliverLocked(ctx context.Context, ms *monState, r sitrep.Resul
 			e.log.Error("record state change; keeping the previous state until it is stored",
 				"monitor", ms.id, "from", c.From, "to", c.To, "err", err)
 		} else {
-			e.log.Info("monitor state changed", "monitor", ms.id, "from", c.From, "to", c.To, "reason", c.Reason)
+			// A monitor's first verdict is news to nobody: at 50,000
+			// monitors it would be 50,000 lines at every start.
+			level := slog.LevelInfo
+			if c.From == sitrep.StateUnknown && c.To == sitrep.StateUp {
+				level = slog.LevelDebug
+			}
+			e.log.Log(ctx, level, "monitor state changed", "monitor", ms.id, "from", c.From, "to", c.To, "reason", c.Reason)
 			ms.visible = st
 			ms.pending = nil
 			stored = &c
