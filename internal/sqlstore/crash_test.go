@@ -47,6 +47,9 @@ func TestHelperWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Many short compaction transactions, so that kills also land between
+	// two of them.
+	s.compactPerTx = 2 * crashBatch
 	for i := 0; ; i++ {
 		mon := fmt.Sprintf("m%d", i%crashMons)
 		rs := make([]sitrep.Result, crashBatch)

@@ -12,10 +12,15 @@
 // dictionary tables. Maintain (call it about once a minute) moves the log into
 // one block per monitor per UTC hour (block.go) and adds the same results to
 // packed rollups (rollup.go): minute buckets in a row per hour, hour buckets
-// in a row per day, day buckets in a row per month. Taking the log rows,
+// in a row per day, day buckets in a row per month. Taking log rows,
 // rewriting blocks and adding to rollups is one transaction, so a crash at any
 // point neither loses a result nor counts one twice; rollups are updated as
-// results arrive, so open buckets are visible too.
+// results arrive, so open buckets are visible too. The work is split into
+// short transactions of about a thousand results (first the log is regrouped
+// by monitor, in one cheap transaction, so that each monitor's rows are still
+// rewritten once per Maintain), and writes queued meanwhile go between them:
+// a result batch never waits for a whole Maintain (regroup.go,
+// writer_queue.go).
 //
 // What a block keeps per result: time (ms), status, location and error-text
 // id, and latency rounded to 100 µs. Phase timings are not stored: they are

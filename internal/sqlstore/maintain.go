@@ -4,31 +4,64 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 )
 
-// logRowsPerTx bounds how many log batches one compaction transaction takes,
-// so a backlog (after downtime) is worked off in steps instead of one huge
-// transaction that would hold the writer for long.
-const logRowsPerTx = 600
+// compactResultsPerTx bounds how many results one compaction transaction
+// moves (but it always takes at least one log row, which cannot be split).
+// Result batches wait for the single writer, so a transaction must stay
+// short: at 50,000 monitors one transaction for the whole minute held the
+// writer for seconds, longer than the flush interval a hard kill may lose.
+const compactResultsPerTx = 1000
+
+// logRowsPerScan bounds how many log rows one transaction looks at to find
+// its share.
+const logRowsPerScan = 600
 
 // Maintain compacts the recent log into blocks and rollups, then enforces the
 // budget and the free-disk floor. Call it about once a minute: each call
 // rewrites the open hour's block of every monitor that has new results.
 // Everything in the log is compacted whatever its time, so now is not needed:
 // buckets are updated as results arrive rather than when they close.
+//
+// Compaction runs in many short transactions, each taking the writer only
+// briefly and letting the writes queued meanwhile go first, so that a result
+// batch waits for at most one of them (see regroup for why that does not
+// cost more block and rollup writes).
 func (s *Store) Maintain(ctx context.Context, _ time.Time) error {
+	var last sql.NullInt64
+	if err := s.w.QueryRowContext(ctx, `SELECT MAX(seq) FROM result_log`).Scan(&last); err != nil {
+		return fmt.Errorf("compact recent results: find the end of the log: %w", err)
+	}
+	if !last.Valid {
+		return s.afterCompaction(ctx)
+	}
+	// One regrouping pass: a backlog beyond it (after downtime) is compacted
+	// as it is. Seqs of deleted rows may be reused, so the rows it wrote are
+	// not necessarily after last.
+	s.yieldWriter()
+	_, wrote, err := s.regroup(ctx, last.Int64)
+	if err != nil {
+		return fmt.Errorf("compact recent results: %w", err)
+	}
+	end := max(last.Int64, wrote)
 	for {
-		n, err := s.compact(ctx)
+		s.yieldWriter()
+		n, err := s.compact(ctx, end)
 		if err != nil {
 			return fmt.Errorf("compact recent results: %w", err)
 		}
-		if n < logRowsPerTx {
+		if n == 0 {
 			break
 		}
 	}
+	return s.afterCompaction(ctx)
+}
+
+func (s *Store) afterCompaction(ctx context.Context) error {
 	if err := s.enforceLimits(ctx); err != nil {
 		return err
 	}
@@ -46,10 +79,12 @@ type rollupKey struct {
 	start int64
 }
 
-// compact moves up to logRowsPerTx log rows into blocks and rollups in one
+// compact moves the oldest log rows up to seq last, about
+// compactResultsPerTx results of them, into blocks and rollups in one
 // transaction: deleting the log rows and adding their results happen together
-// or not at all, which is what keeps rollups from double-counting.
-func (s *Store) compact(ctx context.Context) (int, error) {
+// or not at all, which is what keeps rollups from double-counting. It returns
+// how many log rows it took.
+func (s *Store) compact(ctx context.Context, last int64) (int, error) {
 	var taken int
 	err := s.Transact(ctx, func(tx *sql.Tx) error {
 		if s.d.lockMaintain != "" {
@@ -57,8 +92,11 @@ func (s *Store) compact(ctx context.Context) (int, error) {
 				return fmt.Errorf("lock: %w", err)
 			}
 		}
-		rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM result_log WHERE seq IN
-			(SELECT seq FROM result_log ORDER BY seq LIMIT ?) RETURNING data`), logRowsPerTx)
+		upTo, n, err := s.logShare(ctx, tx, last, s.compactPerTx)
+		if err != nil || n == 0 {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM result_log WHERE seq <= ? RETURNING data`), upTo)
 		if err != nil {
 			return fmt.Errorf("take log rows: %w", err)
 		}
@@ -109,6 +147,32 @@ func (s *Store) compact(ctx context.Context) (int, error) {
 	return taken, err
 }
 
+// logShare picks the last seq of one transaction's share of the log: whole
+// rows from the oldest on, up to limit results but at least one row, none
+// past last. It returns how many rows that is.
+func (s *Store) logShare(ctx context.Context, tx *sql.Tx, last, limit int64) (upTo int64, rowsIn int, err error) {
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT seq, n FROM result_log WHERE seq <= ? ORDER BY seq LIMIT ?`), last, logRowsPerScan)
+	if err != nil {
+		return 0, 0, fmt.Errorf("find log rows: %w", err)
+	}
+	defer rows.Close()
+	var total int64
+	for rows.Next() {
+		var seq, n int64
+		if err := rows.Scan(&seq, &n); err != nil {
+			return 0, 0, fmt.Errorf("find log rows: %w", err)
+		}
+		if rowsIn > 0 && total+n > limit {
+			break
+		}
+		upTo, rowsIn, total = seq, rowsIn+1, total+n
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, fmt.Errorf("find log rows: %w", err)
+	}
+	return upTo, rowsIn, nil
+}
+
 const hourMs = int64(time.Hour / time.Millisecond)
 
 func mod(a, b int64) int64 {
@@ -119,25 +183,19 @@ func mod(a, b int64) int64 {
 	return m
 }
 
-// bulkReadMin is how many rows of one time slice make it cheaper to read the
-// whole slice through its start index than to look each row up.
-const bulkReadMin = 64
-
-// upsertChunk rows go into one multi-row INSERT: per-statement overhead, not
-// B-tree work, dominates a Maintain of thousands of monitors.
+// upsertChunk rows go into one multi-row INSERT, and up to as many rows are
+// read with one IN list: per-statement overhead, not B-tree work, dominates a
+// Maintain of thousands of monitors.
 const upsertChunk = 200
 
 func (s *Store) mergeBlocks(ctx context.Context, tx *sql.Tx, hours map[hourKey][]raw) error {
-	perSlice := map[int64]int{}
+	perSlice := map[int64][]int64{}
 	for k := range hours {
-		perSlice[k.start]++
+		perSlice[k.start] = append(perSlice[k.start], k.mon)
 	}
 	old := map[hourKey][]byte{}
-	for start, n := range perSlice {
-		if n < bulkReadMin {
-			continue
-		}
-		if err := s.readSlice(ctx, tx, `SELECT monitor, start_ms, data FROM result_blocks WHERE start_ms = ?`, []any{start},
+	for start, mons := range perSlice {
+		if err := s.readMonitors(ctx, tx, `SELECT monitor, start_ms, data FROM result_blocks WHERE start_ms = ?`, []any{start}, mons,
 			func(mon, start int64, data []byte) { old[hourKey{mon, start}] = data }); err != nil {
 			return fmt.Errorf("read blocks: %w", err)
 		}
@@ -145,13 +203,7 @@ func (s *Store) mergeBlocks(ctx context.Context, tx *sql.Tx, hours map[hourKey][
 	var buf []raw
 	rows := make([][]any, 0, len(hours))
 	for k, add := range hours {
-		data, ok := old[k]
-		if !ok && perSlice[k.start] < bulkReadMin {
-			err := tx.QueryRowContext(ctx, s.q(`SELECT data FROM result_blocks WHERE monitor = ? AND start_ms = ?`), k.mon, k.start).Scan(&data)
-			if err != nil && err != sql.ErrNoRows {
-				return fmt.Errorf("read block: %w", err)
-			}
-		}
+		data := old[k]
 		buf = buf[:0]
 		if data != nil {
 			var err error
@@ -173,29 +225,21 @@ func (s *Store) mergeRollups(ctx context.Context, tx *sql.Tx, rollups map[rollup
 		res   int
 		start int64
 	}
-	perSlice := map[slice]int{}
+	perSlice := map[slice][]int64{}
 	for k := range rollups {
-		perSlice[slice{k.res, k.start}]++
+		sl := slice{k.res, k.start}
+		perSlice[sl] = append(perSlice[sl], k.mon)
 	}
 	old := map[rollupKey][]byte{}
-	for sl, n := range perSlice {
-		if n < bulkReadMin {
-			continue
-		}
-		if err := s.readSlice(ctx, tx, `SELECT monitor, start_ms, data FROM rollups WHERE res = ? AND start_ms = ?`, []any{sl.res, sl.start},
+	for sl, mons := range perSlice {
+		if err := s.readMonitors(ctx, tx, `SELECT monitor, start_ms, data FROM rollups WHERE res = ? AND start_ms = ?`, []any{sl.res, sl.start}, mons,
 			func(mon, start int64, data []byte) { old[rollupKey{mon, sl.res, start}] = data }); err != nil {
 			return fmt.Errorf("read rollups: %w", err)
 		}
 	}
 	rows := make([][]any, 0, len(rollups))
 	for k, add := range rollups {
-		data, ok := old[k]
-		if !ok && perSlice[slice{k.res, k.start}] < bulkReadMin {
-			err := tx.QueryRowContext(ctx, s.q(`SELECT data FROM rollups WHERE monitor = ? AND res = ? AND start_ms = ?`), k.mon, k.res, k.start).Scan(&data)
-			if err != nil && err != sql.ErrNoRows {
-				return fmt.Errorf("read rollup: %w", err)
-			}
-		}
+		data := old[k]
 		var bs []bucket
 		if data != nil {
 			var err error
@@ -208,6 +252,34 @@ func (s *Store) mergeRollups(ctx context.Context, tx *sql.Tx, rollups map[rollup
 	sortRows(rows, 3)
 	return s.upsert(ctx, tx, `INSERT INTO rollups (monitor, res, start_ms, data) VALUES `,
 		` ON CONFLICT (monitor, res, start_ms) DO UPDATE SET data = excluded.data`, rows)
+}
+
+// readMonitors runs query (which selects monitor, start_ms, data of one time
+// slice) for the given monitors only, upsertChunk of them per statement: a
+// short compaction touches a few of the slice's rows, so reading the whole
+// slice would cost more than the rest of the transaction.
+func (s *Store) readMonitors(ctx context.Context, tx *sql.Tx, query string, args []any, mons []int64, fn func(mon, start int64, data []byte)) error {
+	slices.Sort(mons)
+	for len(mons) > 0 {
+		chunk := mons[:min(len(mons), upsertChunk)]
+		mons = mons[len(chunk):]
+		var q strings.Builder
+		q.WriteString(query)
+		q.WriteString(` AND monitor IN (`)
+		all := append(make([]any, 0, len(args)+len(chunk)), args...)
+		for i, m := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteByte('?')
+			all = append(all, m)
+		}
+		q.WriteByte(')')
+		if err := s.readSlice(ctx, tx, q.String(), all, fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) readSlice(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(mon, start int64, data []byte)) error {

@@ -48,6 +48,12 @@ type Store struct {
 	// of committed rows (see dict.go).
 	wmu  sync.Mutex
 	dict *dicts
+	// queue counts goroutines waiting for wmu, so that Maintain can let
+	// them go first between its transactions (see yieldWriter).
+	queue writerQueue
+	// compactPerTx is compactResultsPerTx; tests lower it to make every
+	// Maintain span many transactions.
+	compactPerTx int64
 
 	lowDisk   atomic.Bool
 	dropped   atomic.Int64 // raw results dropped for low disk, for the log
@@ -70,6 +76,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		minFree:  opts.MinFreeDisk,
 		freeDisk: opts.FreeDisk,
 		dict:     newDicts(),
+
+		compactPerTx: compactResultsPerTx,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -181,7 +189,7 @@ func (s *Store) SetBudget(bytes int64) {
 // Transact runs fn in a write transaction, committing when it returns nil and
 // rolling back otherwise.
 func (s *Store) Transact(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	s.wmu.Lock()
+	s.lockWriter()
 	defer s.wmu.Unlock()
 	return s.transactLocked(ctx, fn)
 }
