@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"reflect"
 
@@ -54,60 +53,31 @@ func (s *Store) CreateIncident(ctx context.Context, inc *sitrep.Incident) error 
 }
 
 // UpdateIncident reads the incident, lets fn change it and writes the
-// difference back, all in one write transaction: on PostgreSQL the row is
-// locked with FOR UPDATE, on SQLite the single writer serialises. fn runs
-// while the store's writer is held, so it must not call the store.
+// difference back in one write transaction (see updateRecord).
 func (s *Store) UpdateIncident(ctx context.Context, id string, fn func(*sitrep.Incident) error) (*sitrep.Incident, error) {
-	var out *sitrep.Incident
-	var fnErr error
-	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		if s.d.forUpdate != "" {
-			var seq int64
-			err := tx.QueryRowContext(ctx, s.q(`SELECT seq FROM incidents WHERE id = ?`+s.d.forUpdate), id).Scan(&seq)
-			if errors.Is(err, sql.ErrNoRows) {
-				return incidentNotFound(id)
-			}
-			if err != nil {
-				return fmt.Errorf("lock: %w", err)
-			}
-		}
-		inc, err := s.incidentByID(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old := cloneIncident(inc)
-		if err := fn(inc); err != nil {
-			fnErr = err
-			return err
-		}
-		inc.ID = id
-		if err := checkIncident(inc); err != nil {
-			return err
-		}
-		args := append(incidentArgs(inc)[1:], id)
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incidents SET title = ?, impact = ?, status = ?, automatic = ?,
-			taken_over = ?, created_ms = ?, updated_ms = ?, started_ms = ?, monitoring_ms = ?, resolved_ms = ?,
-			first_failed_ms = ?, detected_ms = ?, nudged_ms = ? WHERE id = ?`), args...); err != nil {
-			return err
-		}
-		if err := s.writeIncidentParts(ctx, tx, inc, old); err != nil {
-			return err
-		}
-		if err := s.writeEvents(ctx, tx, append(inc.Events, sitrep.IncidentEvents(old, inc)...)); err != nil {
-			return err
-		}
-		// Answer with what a later read returns (updates in timeline
-		// order, times at storage resolution), not with fn's copy.
-		out, err = s.incidentByID(ctx, tx, id)
+	return updateRecord(ctx, s, id, recordKind[*sitrep.Incident]{
+		table: "incidents", what: "incident", notFound: incidentNotFound,
+		read: s.incidentByID, clone: cloneIncident, write: s.writeIncidentUpdate,
+	}, fn)
+}
+
+// writeIncidentUpdate stores inc over old, and the events the change
+// announces, inside tx.
+func (s *Store) writeIncidentUpdate(ctx context.Context, tx *sql.Tx, id string, inc, old *sitrep.Incident) error {
+	inc.ID = id
+	if err := checkIncident(inc); err != nil {
 		return err
-	})
-	if fnErr != nil {
-		return nil, fnErr
 	}
-	if err != nil {
-		return nil, fmt.Errorf("update incident %s: %w", id, err)
+	args := append(incidentArgs(inc)[1:], id)
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE incidents SET title = ?, impact = ?, status = ?, automatic = ?,
+		taken_over = ?, created_ms = ?, updated_ms = ?, started_ms = ?, monitoring_ms = ?, resolved_ms = ?,
+		first_failed_ms = ?, detected_ms = ?, nudged_ms = ? WHERE id = ?`), args...); err != nil {
+		return err
 	}
-	return out, nil
+	if err := s.writeIncidentParts(ctx, tx, inc, old); err != nil {
+		return err
+	}
+	return s.writeEvents(ctx, tx, append(inc.Events, sitrep.IncidentEvents(old, inc)...))
 }
 
 // Incident returns one incident with its updates and postmortem.

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"reflect"
 
@@ -61,59 +60,34 @@ func (s *Store) CreateMaintenance(ctx context.Context, m *sitrep.Maintenance) er
 // write the difference, in one write transaction. fn must not call the
 // store.
 func (s *Store) UpdateMaintenance(ctx context.Context, id string, fn func(*sitrep.Maintenance) error) (*sitrep.Maintenance, error) {
-	var out *sitrep.Maintenance
-	var fnErr error
-	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		if s.d.forUpdate != "" {
-			var seq int64
-			err := tx.QueryRowContext(ctx, s.q(`SELECT seq FROM maintenances WHERE id = ?`+s.d.forUpdate), id).Scan(&seq)
-			if errors.Is(err, sql.ErrNoRows) {
-				return maintenanceNotFound(id)
-			}
-			if err != nil {
-				return fmt.Errorf("lock: %w", err)
-			}
-		}
-		m, err := s.maintenanceByID(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old := cloneMaintenance(m)
-		if err := fn(m); err != nil {
-			fnErr = err
-			return err
-		}
-		m.ID = id
-		if err := checkMaintenance(m); err != nil {
-			return err
-		}
-		args, err := maintenanceArgs(m)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE maintenances SET title = ?, description = ?, status = ?,
-			planned_start_ms = ?, planned_end_ms = ?, actual_start_ms = ?, actual_end_ms = ?, overrun = ?, overrun_ms = ?,
-			reminders_sent = ?, recurrence = ?, rec_weekdays = ?, rec_start_ms = ?, rec_end_ms = ?, rec_zone = ?,
-			rec_until_ms = ?, series_id = ?, created_ms = ?, updated_ms = ?, author = ? WHERE id = ?`),
-			append(args[1:], id)...); err != nil {
-			return err
-		}
-		if err := s.writeMaintenanceParts(ctx, tx, m, old); err != nil {
-			return err
-		}
-		if err := s.writeEvents(ctx, tx, append(m.Events, sitrep.MaintenanceEvents(old, m)...)); err != nil {
-			return err
-		}
-		out, err = s.maintenanceByID(ctx, tx, id)
+	return updateRecord(ctx, s, id, recordKind[*sitrep.Maintenance]{
+		table: "maintenances", what: "maintenance window", notFound: maintenanceNotFound,
+		read: s.maintenanceByID, clone: cloneMaintenance, write: s.writeMaintenanceUpdate,
+	}, fn)
+}
+
+// writeMaintenanceUpdate stores m over old, and the events the change
+// announces, inside tx.
+func (s *Store) writeMaintenanceUpdate(ctx context.Context, tx *sql.Tx, id string, m, old *sitrep.Maintenance) error {
+	m.ID = id
+	if err := checkMaintenance(m); err != nil {
 		return err
-	})
-	if fnErr != nil {
-		return nil, fnErr
 	}
+	args, err := maintenanceArgs(m)
 	if err != nil {
-		return nil, fmt.Errorf("update maintenance window %s: %w", id, err)
+		return err
 	}
-	return out, nil
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE maintenances SET title = ?, description = ?, status = ?,
+		planned_start_ms = ?, planned_end_ms = ?, actual_start_ms = ?, actual_end_ms = ?, overrun = ?, overrun_ms = ?,
+		reminders_sent = ?, recurrence = ?, rec_weekdays = ?, rec_start_ms = ?, rec_end_ms = ?, rec_zone = ?,
+		rec_until_ms = ?, series_id = ?, created_ms = ?, updated_ms = ?, author = ? WHERE id = ?`),
+		append(args[1:], id)...); err != nil {
+		return err
+	}
+	if err := s.writeMaintenanceParts(ctx, tx, m, old); err != nil {
+		return err
+	}
+	return s.writeEvents(ctx, tx, append(m.Events, sitrep.MaintenanceEvents(old, m)...))
 }
 
 // Maintenance returns one window with its updates.
