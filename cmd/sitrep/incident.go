@@ -75,13 +75,20 @@ func addRemoteFlags(fs *flag.FlagSet, env *cliEnv) *remoteFlags {
 var errNoToken = errors.New("no API token: set SITREP_TOKEN to the admin token printed at first start, or SITREP_ADMIN_TOKEN on the server (or pass --token)")
 
 func (rf *remoteFlags) client() (*client.Client, error) {
-	if rf.token == "" {
-		rf.token = rf.env.getenv("SITREP_TOKEN")
-	}
+	c := rf.anyClient()
 	if strings.TrimSpace(rf.token) == "" {
 		return nil, errNoToken
 	}
-	return client.New(rf.url, rf.token, nil), nil
+	return c, nil
+}
+
+// anyClient is client for reads that need no token (monitor states): one is
+// sent if given.
+func (rf *remoteFlags) anyClient() *client.Client {
+	if rf.token == "" {
+		rf.token = rf.env.getenv("SITREP_TOKEN")
+	}
+	return client.New(rf.url, rf.token, nil)
 }
 
 // parseWithID parses a verb that takes one ID, before or after its flags.

@@ -115,3 +115,15 @@ func TestMonitorsShowsHeartbeatPingURL(t *testing.T) {
 		t.Errorf("monitors output lacks the ping URL:\n%s", stdout)
 	}
 }
+
+// TestHelpNeverPrintsTheToken: -h shows defaults, and a token from the
+// environment is not one of them.
+func TestHelpNeverPrintsTheToken(t *testing.T) {
+	t.Setenv("SITREP_TOKEN", "sitrep_secret-token-value")
+	for _, cmd := range [][]string{{"status", "-h"}, {"incident", "list", "-h"}} {
+		_, stdout, stderr := runCLI(t, cmd...)
+		if strings.Contains(stdout+stderr, "secret-token-value") {
+			t.Errorf("sitrep %s prints the token:\n%s%s", strings.Join(cmd, " "), stdout, stderr)
+		}
+	}
+}

@@ -10,19 +10,16 @@ import (
 	"time"
 
 	"sitrep"
-	"sitrep/internal/app"
 	"sitrep/internal/client"
 )
 
 func runStatus(ctx context.Context, args []string, env *cliEnv) error {
 	fs := newFlags("status", env)
-	base := fs.String("url", envOr(env, "SITREP_URL", "http://"+app.DefaultListen), "base URL of a running sitrep (env SITREP_URL)")
-	token := fs.String("token", env.getenv("SITREP_TOKEN"), "API token (env SITREP_TOKEN)")
-	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	rf := addRemoteFlags(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	c := client.New(*base, *token, nil)
+	c := rf.anyClient()
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	health, err := c.Health(ctx)
@@ -33,7 +30,7 @@ func runStatus(ctx context.Context, args []string, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if rf.json {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"health": health, "monitors": views})
