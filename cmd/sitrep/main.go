@@ -45,8 +45,8 @@ var commands = []struct {
 	{"maintenance", "schedule, list, start, extend and complete maintenance windows", runMaintenance},
 	{"ack", "acknowledge a staff alert on a running server: escalation and reminders stop", runAck},
 	{"oncall", "show who is on call now in each schedule (or --schedule ID)", runOnCall},
-	{"user", "create users, set a password, list users (local: reads --config/--data)", runUser},
-	{"token", "create, list and revoke API tokens (local: reads --config/--data)", runToken},
+	{"user", "list, create, set-role, disable users; reset-password (on --url, else on --config/--data)", runUser},
+	{"token", "create, list and revoke API tokens (on --url, else on --config/--data)", runToken},
 	{"export", "write a status page as static files, fetched from a running server", runExport},
 	{"version", "print the version", runVersion},
 }

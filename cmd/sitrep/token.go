@@ -5,24 +5,26 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"sitrep"
-	"sitrep/internal/app"
 )
 
+var tokenVerbs = []subcommand{
+	{"create", "--name NAME --role admin|responder|viewer [--expires 90d]", runTokenCreate},
+	{"list", "[--json]", runTokenList},
+	{"revoke", "ID", runTokenRevoke},
+}
+
 func runToken(ctx context.Context, args []string, env *cliEnv) error {
-	return runVerbs(ctx, "token", []subcommand{
-		{"create", "--name NAME --role admin|responder|viewer [--expires 90d]", runTokenCreate},
-		{"list", "[--json]", runTokenList},
-		{"revoke", "ID", runTokenRevoke},
-	}, args, env)
+	err := runVerbs(ctx, "token", tokenVerbs, args, env)
+	printModeHelp(args, env)
+	return err
 }
 
 func runTokenCreate(ctx context.Context, args []string, env *cliEnv) error {
 	fs := newFlags("token create", env)
-	lf := addLocalFlags(fs, env)
+	af := addAcctFlags(fs, env, "--name NAME --role admin|responder|viewer [--expires 90d]")
 	name := fs.String("name", "", "what the token is for, e.g. the script that uses it")
 	role := fs.String("role", "", "admin, responder or viewer")
 	expiresIn := fs.String("expires", "never", "lifetime (90d, 12h) or end (2026-12-31, RFC 3339), or never")
@@ -40,10 +42,15 @@ func runTokenCreate(ctx context.Context, args []string, env *cliEnv) error {
 		fmt.Fprintf(fs.Output(), "%s: --expires: %v\n", fs.Name(), err)
 		return exitError{2}
 	}
-	token, t, err := app.CreateToken(ctx, lf.config, lf.data, *name, sitrep.Role(*role), expires)
+	b, err := af.backend()
 	if err != nil {
 		return err
 	}
+	token, t, err := b.CreateToken(ctx, *name, sitrep.Role(*role), expires)
+	if err != nil {
+		return af.explain(err)
+	}
+	// The token alone on stdout, so that TOKEN=$(sitrep token create ...) works.
 	fmt.Fprintln(env.stdout, token)
 	fmt.Fprintf(env.stderr, "Token %q (id %s, role %s, expires %s) created. It is shown only now; store it safely.\n",
 		t.Name, t.ID, t.Role, acctWhen(t.ExpiresAt, "never"))
@@ -75,49 +82,35 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 
 func runTokenList(ctx context.Context, args []string, env *cliEnv) error {
 	fs := newFlags("token list", env)
-	lf := addLocalFlags(fs, env)
-	asJSON := fs.Bool("json", false, "print JSON instead of text, for scripts")
+	af := addAcctFlags(fs, env, "[--json]")
+	asJSON := jsonFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	tokens, err := app.ListTokens(ctx, lf.config, lf.data)
+	b, err := af.backend()
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		type tokenJSON struct {
-			ID         string      `json:"id"`
-			Name       string      `json:"name"`
-			Role       sitrep.Role `json:"role"`
-			CreatedBy  string      `json:"created_by"`
-			CreatedAt  time.Time   `json:"created_at"`
-			ExpiresAt  *time.Time  `json:"expires_at"`
-			LastUsedAt *time.Time  `json:"last_used_at"`
-		}
-		out := make([]tokenJSON, 0, len(tokens))
-		for _, t := range tokens {
-			out = append(out, tokenJSON{t.ID, t.Name, t.Role, t.CreatedBy, t.CreatedAt, acctTimePtr(t.ExpiresAt), acctTimePtr(t.LastUsedAt)})
-		}
-		return acctWriteJSON(env.stdout, out)
+	tokens, err := b.Tokens(ctx)
+	if err != nil {
+		return af.explain(err)
 	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED\tEXPIRES\tLAST USED\tCREATED BY")
-	for _, t := range tokens {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, acctWhen(t.CreatedAt, "-"),
-			acctWhen(t.ExpiresAt, "never"), acctWhen(t.LastUsedAt, "never"), t.CreatedBy)
-	}
-	return tw.Flush()
+	return printTokens(env.stdout, tokens, *asJSON)
 }
 
 func runTokenRevoke(ctx context.Context, args []string, env *cliEnv) error {
 	fs := newFlags("token revoke", env)
-	lf := addLocalFlags(fs, env)
+	af := addAcctFlags(fs, env, "ID")
 	id, err := parseWithID(fs, args, "token")
 	if err != nil {
 		return err
 	}
-	if err := app.RevokeToken(ctx, lf.config, lf.data, id); err != nil {
+	b, err := af.backend()
+	if err != nil {
 		return err
+	}
+	if err := b.RevokeToken(ctx, id); err != nil {
+		return af.explain(err)
 	}
 	fmt.Fprintf(env.stdout, "Token %s revoked.\n", id)
 	return nil

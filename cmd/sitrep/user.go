@@ -3,24 +3,36 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"sitrep"
-	"sitrep/internal/app"
 )
 
+var userVerbs = []subcommand{
+	{"list", "[--json]", runUserList},
+	{"create", "--email EMAIL --role admin|responder|viewer [--name NAME] --password-stdin [--json]", runUserCreate},
+	{"set-role", "ID|EMAIL --role admin|responder|viewer [--json]", runUserSetRole},
+	{"disable", "ID|EMAIL [--json]", runUserDisable},
+	{"reset-password", "--email EMAIL --password-stdin", runUserResetPassword},
+}
+
 func runUser(ctx context.Context, args []string, env *cliEnv) error {
-	return runVerbs(ctx, "user", []subcommand{
-		{"create", "--email EMAIL --role admin|responder|viewer [--name NAME] --password-stdin", runUserCreate},
-		{"reset-password", "--email EMAIL --password-stdin", runUserResetPassword},
-		{"list", "[--json]", runUserList},
-	}, args, env)
+	err := runVerbs(ctx, "user", userVerbs, args, env)
+	printModeHelp(args, env)
+	return err
+}
+
+// printModeHelp follows runVerbs' list of verbs with the two ways they run.
+func printModeHelp(args []string, env *cliEnv) {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(env.stderr, "\n"+acctModeHelp)
+	case args[0] == "-h" || args[0] == "--help" || args[0] == "help":
+		fmt.Fprint(env.stdout, "\n"+acctModeHelp)
+	}
 }
 
 // passwordFlag is --password-stdin: passwords are never arguments, which
@@ -49,13 +61,36 @@ func acctRequireFlag(fs *flag.FlagSet, name, value, hint string) error {
 	return nil
 }
 
+func jsonFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("json", false, "print JSON instead of text, for scripts")
+}
+
+func runUserList(ctx context.Context, args []string, env *cliEnv) error {
+	fs := newFlags("user list", env)
+	af := addAcctFlags(fs, env, "[--json]")
+	asJSON := jsonFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	b, err := af.backend()
+	if err != nil {
+		return err
+	}
+	users, err := b.Users(ctx)
+	if err != nil {
+		return af.explain(err)
+	}
+	return printUsers(env.stdout, users, *asJSON)
+}
+
 func runUserCreate(ctx context.Context, args []string, env *cliEnv) error {
 	fs := newFlags("user create", env)
-	lf := addLocalFlags(fs, env)
+	af := addAcctFlags(fs, env, "--email EMAIL --role admin|responder|viewer [--name NAME] --password-stdin [--json]")
 	email := fs.String("email", "", "the user's email address, used to sign in")
 	name := fs.String("name", "", "display name")
 	role := fs.String("role", "", "admin, responder or viewer")
 	pwStdin := passwordFlag(fs)
+	asJSON := jsonFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -65,21 +100,86 @@ func runUserCreate(ctx context.Context, args []string, env *cliEnv) error {
 	if err := acctRequireFlag(fs, "role", *role, "admin, responder or viewer"); err != nil {
 		return err
 	}
+	b, err := af.backend()
+	if err != nil {
+		return err
+	}
 	pw, err := readPasswordStdin(fs, *pwStdin, env)
 	if err != nil {
 		return err
 	}
-	u, err := app.CreateUser(ctx, lf.config, lf.data, sitrep.UserInput{Email: *email, Name: *name, Role: sitrep.Role(*role), Password: pw})
+	u, err := b.CreateUser(ctx, sitrep.UserInput{Email: *email, Name: *name, Role: sitrep.Role(*role), Password: pw})
+	if err != nil {
+		return af.explain(err)
+	}
+	return printUser(env.stdout, u, *asJSON, "Created %s %s (id %s).\n", u.Role, u.Email, u.ID)
+}
+
+func runUserSetRole(ctx context.Context, args []string, env *cliEnv) error {
+	fs := newFlags("user set-role", env)
+	af := addAcctFlags(fs, env, "ID|EMAIL --role admin|responder|viewer [--json]")
+	role := fs.String("role", "", "the new role: admin, responder or viewer")
+	asJSON := jsonFlag(fs)
+	ref, err := parseWithID(fs, args, "user")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "Created %s %s (id %s).\n", u.Role, u.Email, u.ID)
-	return nil
+	if err := acctRequireFlag(fs, "role", *role, "admin, responder or viewer"); err != nil {
+		return err
+	}
+	b, err := af.backend()
+	if err != nil {
+		return err
+	}
+	u, err := lookUpUser(ctx, b, ref)
+	if err != nil {
+		return af.explain(err)
+	}
+	was := u.Role
+	if u, err = b.UpdateUser(ctx, u.ID, sitrep.UserInput{Role: sitrep.Role(*role)}); err != nil {
+		return af.explain(err)
+	}
+	if was == u.Role {
+		return printUser(env.stdout, u, *asJSON, "%s is %s already (id %s).\n", u.Email, u.Role, u.ID)
+	}
+	return printUser(env.stdout, u, *asJSON, "%s is now %s, was %s (id %s).\n", u.Email, u.Role, was, u.ID)
+}
+
+func runUserDisable(ctx context.Context, args []string, env *cliEnv) error {
+	fs := newFlags("user disable", env)
+	af := addAcctFlags(fs, env, "ID|EMAIL [--json]")
+	asJSON := jsonFlag(fs)
+	ref, err := parseWithID(fs, args, "user")
+	if err != nil {
+		return err
+	}
+	b, err := af.backend()
+	if err != nil {
+		return err
+	}
+	u, err := lookUpUser(ctx, b, ref)
+	if err != nil {
+		return af.explain(err)
+	}
+	if err := b.DisableUser(ctx, u.ID); err != nil {
+		return af.explain(err)
+	}
+	u.Disabled = true
+	return printUser(env.stdout, u, *asJSON, "Disabled %s (id %s); their sessions were ended.\n", u.Email, u.ID)
+}
+
+// lookUpUser finds a user by ID or email through the backend.
+func lookUpUser(ctx context.Context, b accountsBackend, ref string) (*sitrep.User, error) {
+	users, err := b.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findUser(users, ref)
 }
 
 func runUserResetPassword(ctx context.Context, args []string, env *cliEnv) error {
 	fs := newFlags("user reset-password", env)
-	lf := addLocalFlags(fs, env)
+	af := addAcctFlags(fs, env, "--email EMAIL --password-stdin")
 	email := fs.String("email", "", "the user's email address")
 	pwStdin := passwordFlag(fs)
 	if err := parse(fs, args); err != nil {
@@ -88,81 +188,21 @@ func runUserResetPassword(ctx context.Context, args []string, env *cliEnv) error
 	if err := acctRequireFlag(fs, "email", *email, "whose password to set"); err != nil {
 		return err
 	}
+	b, err := af.backend()
+	if err != nil {
+		return err
+	}
 	pw, err := readPasswordStdin(fs, *pwStdin, env)
 	if err != nil {
 		return err
 	}
-	if err := app.ResetUserPassword(ctx, lf.config, lf.data, *email, pw); err != nil {
-		return err
+	if pw == "" {
+		// Over the API an empty password would read as "no change".
+		return sitrep.FieldErrorf(sitrep.EINVALID, "password", "the new password is empty")
+	}
+	if err := b.ResetPassword(ctx, *email, pw); err != nil {
+		return af.explain(err)
 	}
 	fmt.Fprintf(env.stdout, "Password of %s set; their sessions were ended.\n", strings.ToLower(strings.TrimSpace(*email)))
 	return nil
-}
-
-func runUserList(ctx context.Context, args []string, env *cliEnv) error {
-	fs := newFlags("user list", env)
-	lf := addLocalFlags(fs, env)
-	asJSON := fs.Bool("json", false, "print JSON instead of text, for scripts")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	users, err := app.ListUsers(ctx, lf.config, lf.data)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		type userJSON struct {
-			ID          string      `json:"id"`
-			Email       string      `json:"email"`
-			Name        string      `json:"name"`
-			Role        sitrep.Role `json:"role"`
-			TOTP        bool        `json:"totp"`
-			Disabled    bool        `json:"disabled"`
-			CreatedAt   time.Time   `json:"created_at"`
-			LastLoginAt *time.Time  `json:"last_login_at"`
-		}
-		out := make([]userJSON, 0, len(users))
-		for _, u := range users {
-			out = append(out, userJSON{u.ID, u.Email, u.Name, u.Role, u.TOTPEnabled, u.Disabled, u.CreatedAt, acctTimePtr(u.LastLoginAt)})
-		}
-		return acctWriteJSON(env.stdout, out)
-	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tEMAIL\tROLE\t2FA\tSTATUS\tLAST SIGN-IN\tNAME")
-	for _, u := range users {
-		status := "active"
-		if u.Disabled {
-			status = "disabled"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Role, acctYesNo(u.TOTPEnabled), status, acctWhen(u.LastLoginAt, "never"), u.Name)
-	}
-	return tw.Flush()
-}
-
-func acctYesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
-// acctWhen formats a time for tables; zero is none.
-func acctWhen(t time.Time, none string) string {
-	if t.IsZero() {
-		return none
-	}
-	return t.UTC().Format("2006-01-02 15:04Z")
-}
-
-func acctTimePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
-func acctWriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
