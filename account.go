@@ -87,6 +87,12 @@ type AccountService interface {
 	// VerifySecondFactor completes it with a TOTP or recovery code.
 	Login(ctx context.Context, email, password, ip string) (LoginResult, error)
 	VerifySecondFactor(ctx context.Context, sessionToken, code, ip string) (LoginResult, error)
+	// LoginExternal signs in a person an identity provider has verified,
+	// under the configured ExternalLoginPolicy (EUNAVAILABLE without one):
+	// it may create the account or change its role, and it starts a
+	// session exactly as Login does, waiting for the second factor when the
+	// account has TOTP. Refusals are EFORBIDDEN and audited.
+	LoginExternal(ctx context.Context, id ExternalIdentity, ip string) (LoginResult, error)
 	// Session returns the signed-in session for a cookie token
 	// (EUNAUTHORIZED when missing, expired or waiting for a second factor).
 	Session(ctx context.Context, sessionToken string) (*Session, error)

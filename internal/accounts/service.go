@@ -42,6 +42,9 @@ type Options struct {
 	Argon2 Argon2Params
 	// Issuer names sitrep in authenticator apps; "" means "sitrep".
 	Issuer string
+	// External is who may sign in through an identity provider; nil turns
+	// LoginExternal off.
+	External *sitrep.ExternalLoginPolicy
 }
 
 // Service implements sitrep.AccountService.
@@ -53,6 +56,7 @@ type Service struct {
 	argon  Argon2Params
 	issuer string
 	common commonPasswords
+	ext    *sitrep.ExternalLoginPolicy
 
 	adminHash    string
 	noAdminToken bool
@@ -74,7 +78,7 @@ func New(opts Options) (*Service, error) {
 	}
 	s := &Service{
 		store: opts.Store, clock: opts.Clock, log: opts.Logger, argon: opts.Argon2, issuer: opts.Issuer,
-		common: loadCommonPasswords(), adminHash: opts.AdminTokenHash, noAdminToken: opts.DisableAdminToken,
+		common: loadCommonPasswords(), ext: opts.External, adminHash: opts.AdminTokenHash, noAdminToken: opts.DisableAdminToken,
 		// Five guesses per account, then slower and slower. An address gets
 		// more, because many people may share one behind a NAT; the
 		// per-account limit is what protects each account.

@@ -55,6 +55,9 @@ type Options struct {
 	// administrator (who can make a link with the CLI); /reset/TOKEN works
 	// either way.
 	SendPasswordReset func(ctx context.Context, email, token string) error
+	// Identity is sign-in through an identity provider (OIDC); nil offers
+	// passwords only.
+	Identity sitrep.IdentityProvider
 }
 
 // UI is the admin UI. It is an http.Handler for /login, /logout, /setup and
@@ -76,6 +79,7 @@ type UI struct {
 	outbox     sitrep.OutboxStore
 	alerts     sitrep.AlertService
 	sendReset  func(ctx context.Context, email, token string) error
+	idp        sitrep.IdentityProvider
 
 	tmpl    map[string]*template.Template
 	static  map[string]staticFile
@@ -91,7 +95,7 @@ type UI struct {
 
 // Patterns returns the paths the app mounts the UI at.
 func Patterns() []string {
-	return []string{"/login", "/logout", "/setup", "/reset", "/reset/", "/admin/"}
+	return []string{"/login", "/login/oidc", "/login/oidc/callback", "/logout", "/setup", "/reset", "/reset/", "/admin/"}
 }
 
 // New returns the admin UI. Accounts, Monitors, Incidents and Maintenances
@@ -121,6 +125,7 @@ func New(opts Options) (*UI, error) {
 		outbox:         opts.Deliveries,
 		alerts:         opts.Alerts,
 		sendReset:      opts.SendPasswordReset,
+		idp:            opts.Identity,
 		cop:            http.NewCrossOriginProtection(),
 		newToken:       randomToken,
 		refreshSeconds: dashboardRefreshSeconds,
@@ -150,6 +155,10 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("GET /login", u.handleLoginForm)
 	mux.HandleFunc("POST /login", u.guardAnon(u.handleLogin))
 	mux.HandleFunc("POST /logout", u.handleLogout)
+	if u.idp != nil {
+		mux.HandleFunc("GET /login/oidc", u.handleOIDCStart)
+		mux.HandleFunc("GET /login/oidc/callback", u.handleOIDCCallback)
+	}
 	mux.HandleFunc("GET /setup", u.handleSetupForm)
 	mux.HandleFunc("POST /setup", u.guardAnon(u.handleSetup))
 	mux.HandleFunc("GET /admin/static/{name}", u.handleStatic)

@@ -60,6 +60,8 @@ type envOpts struct {
 	// bare leaves out the optional services (subscribers, deliveries,
 	// alerts, password-reset mail).
 	bare bool
+	// idp offers single sign-on when set.
+	idp sitrep.IdentityProvider
 }
 
 func newEnv(t testing.TB, o envOpts) *env {
@@ -158,7 +160,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 		Accounts: e.accounts, Monitors: e.monitors, Incidents: e.incs, Maintenances: e.maints,
 		Components: func() []sitrep.Component { return comps },
 		Declared:   func(id string) *sitrep.Monitor { return declared[id] },
-		ConfigFile: "/etc/sitrep/sitrep.yaml", Clock: c, Secure: o.secure,
+		ConfigFile: "/etc/sitrep/sitrep.yaml", Clock: c, Secure: o.secure, Identity: o.idp,
 	}
 	if !o.bare {
 		opts.SubscriberStore, opts.Deliveries, opts.Alerts = e.subs, e.outbox, alerts

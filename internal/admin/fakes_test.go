@@ -748,3 +748,20 @@ type fakeAlerts struct {
 func (f fakeAlerts) OnCall(ctx context.Context, schedule string, at time.Time) ([]sitrep.OnCall, error) {
 	return f.oncall, nil
 }
+
+// LoginExternal signs in an existing account by the identity's email, as
+// the real service does without create_users or roles.
+func (f *fakeAccounts) LoginExternal(ctx context.Context, id sitrep.ExternalIdentity, ip string) (sitrep.LoginResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.users[strings.ToLower(id.Email)]
+	if u == nil || u.user.Disabled {
+		return sitrep.LoginResult{}, sitrep.Errorf(sitrep.EFORBIDDEN, "there is no sitrep account for %s; ask an administrator to add you", id.Email)
+	}
+	tok := f.newToken()
+	f.sessions[tok] = &fakeSession{email: u.user.Email, pending: u.user.TOTPEnabled, csrf: "csrf-" + tok}
+	if !u.user.TOTPEnabled {
+		f.logins = append(f.logins, u.user.Email)
+	}
+	return sitrep.LoginResult{SessionToken: tok, NeedTOTP: u.user.TOTPEnabled}, nil
+}

@@ -213,6 +213,13 @@ func (u *UI) funcs() template.FuncMap {
 		"statuses": func() []sitrep.ComponentStatus { return sitrep.ComponentStatuses },
 		"add1":     func(i int) int { return i + 1 },
 		"pathid":   pathID,
+		// sso is the identity provider's button text, "" without one.
+		"sso": func() string {
+			if u.idp == nil {
+				return ""
+			}
+			return u.idp.Label()
+		},
 	}
 }
 

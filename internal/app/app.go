@@ -179,6 +179,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		SecretKey:      deriveKey(masterKey, "accounts"),
 		AdminTokenHash: tokenHash,
 		Issuer:         "sitrep",
+		External:       externalPolicy(cfg),
 	})
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
@@ -307,6 +308,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 		// a hammered API from competing with the checks for CPU.
 		ListCacheTTL: time.Second,
 	})
+	idp, err := a.identityProvider(cfg, listener.Addr().String(), masterKey)
+	if err != nil {
+		return fmt.Errorf("single sign-on: %w", err)
+	}
 	ui, err := admin.New(admin.Options{
 		Logger:       a.logger,
 		Accounts:     acct,
@@ -323,6 +328,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Deliveries:        deliveries{store, notif.dispatch},
 		Alerts:            alerts,
 		SendPasswordReset: a.sendPasswordReset,
+		Identity:          idp,
 	})
 	if err != nil {
 		return fmt.Errorf("admin UI: %w", err)

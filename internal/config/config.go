@@ -59,6 +59,9 @@ type Config struct {
 	// declared channels in file order (sections_channels.go).
 	SMTP     *SMTPConfig
 	Channels []ChannelConfig
+	// OIDC is staff sign-in through an identity provider, nil when not
+	// configured (sections_oidc.go).
+	OIDC *OIDCConfig
 }
 
 // Storage says where data is kept.
@@ -180,6 +183,7 @@ func decode(path string, data []byte, lookup func(string) (string, bool), stream
 	var channelIDs []string
 	cfg.Channels, channelIDs = d.channels(top.list("channels"), cfg.SMTP)
 	d.checkChannelRefs(d.alerting(top, cfg), channelIDs)
+	cfg.OIDC = d.oidc(top)
 
 	if len(p.list) > 0 {
 		if stream != nil {

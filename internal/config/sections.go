@@ -24,6 +24,8 @@ type spec struct {
 	alerts     *alertSpec
 	// smtp and channels: sections_channels.go.
 	smtp, channels *section
+	// oidc and oidcRoles: sections_oidc.go.
+	oidc, oidcRoles *section
 }
 
 // sections lists every section in the order the documentation shows them.
@@ -38,7 +40,8 @@ func (s *spec) sections() []*section {
 	}
 	out = append(out, st.components, st.rule, st.componentIncidents, st.pages, st.branding, st.link)
 	out = append(out, s.smtp, s.channels)
-	return append(out, s.alerts.sections()...)
+	out = append(out, s.alerts.sections()...)
+	return append(out, s.oidc, s.oidcRoles)
 }
 
 func monitorTypeNames() []string {
@@ -52,6 +55,7 @@ func monitorTypeNames() []string {
 func newSpec() *spec {
 	s := &spec{types: map[sitrep.MonitorType]*section{}, status: newStatusSpec(), alerts: newAlertSpec(),
 		smtp: smtpSection(), channels: channelsSection()}
+	s.oidc, s.oidcRoles = oidcSections()
 	s.storage = &section{
 		Path: "storage",
 		Doc:  "Where results and records are kept, and how much disk they may use.",
@@ -221,6 +225,7 @@ func newSpec() *spec {
 			{Key: "routes", Kind: kindList, Section: s.alerts.routes, Doc: "Which failing monitors page which channels; see below."},
 			{Key: "escalation_policies", Kind: kindList, Section: s.alerts.policies, Doc: "Who is paged next while nobody acknowledges; see below."},
 			{Key: "schedules", Kind: kindList, Section: s.alerts.schedules, Doc: "On-call rotations; see below."},
+			{Key: "oidc", Kind: kindSection, Section: s.oidc, Doc: "Staff sign-in through an OpenID Connect identity provider; see below."},
 		},
 		AllowExtensions: true,
 	}
