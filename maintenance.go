@@ -182,13 +182,38 @@ type MaintenanceInput struct {
 }
 
 // MaintenanceUpdateInput changes a window; empty fields leave it as it is.
+//
+// Status and Message move the window along its lifecycle and post to its
+// timeline (POST /api/v1/maintenances/{id}/updates). Title, Description,
+// Components, Start and End edit it (PATCH /api/v1/maintenances/{id}):
+// moving a window that has not started tells subscribers it was
+// rescheduled; a change of text or components alone is a quiet correction
+// that the page shows at once but nobody is sent.
 type MaintenanceUpdateInput struct {
-	Status   MaintenanceStatus
-	Message  string
-	Start    time.Time
-	End      time.Time
+	Status  MaintenanceStatus
+	Message string
+	Start   time.Time
+	End     time.Time
+
+	// Title replaces the headline; "" leaves it.
+	Title string
+	// Description replaces the description; nil leaves it, a pointer to
+	// "" clears it.
+	Description *string
+	// Components replaces the components the work affects; nil leaves
+	// them, a pointer to an empty list means "none", which is refused like
+	// it is when scheduling. A pointer, so that "not given" and "none"
+	// survive JSON and cannot be confused by an append.
+	Components *[]string
+
 	Author   string
 	Internal bool
+}
+
+// Edits reports whether in changes the window itself (text, components or
+// times) rather than only posting to its timeline.
+func (in MaintenanceUpdateInput) Edits() bool {
+	return in.Title != "" || in.Description != nil || in.Components != nil || !in.Start.IsZero() || !in.End.IsZero()
 }
 
 // MaintenanceService is what the API, CLI and web layer need to manage

@@ -55,9 +55,18 @@ func (i *Incident) hasPublicUpdate() bool {
 	return false
 }
 
+// EventMaintenanceRescheduled tells subscribers that a window which has not
+// started yet moved: a new start, a new end, or both. It lives here, beside
+// the rule that derives it, rather than with the other kinds in notify.go.
+const EventMaintenanceRescheduled EventKind = "maintenance.rescheduled"
+
 // MaintenanceEvents returns what a change of a maintenance window from old
 // (nil when it is new) to m must tell subscribers: scheduled, each reminder
-// sent, started, a new planned end, overrun, completed.
+// sent, rescheduled (before it started), started, a new planned end (while
+// it runs), overrun, completed.
+//
+// A change of title, description or components alone says nothing: it is
+// a correction the page and feeds show at once, not news worth a message.
 func MaintenanceEvents(old, m *Maintenance) []Event {
 	base := Event{MaintenanceID: m.ID, Components: append([]string(nil), m.Components...), OrderKey: "maintenance:" + m.ID}
 	var events []Event
@@ -79,7 +88,15 @@ func MaintenanceEvents(old, m *Maintenance) []Event {
 	if m.Status.Active() && !old.Status.Active() && old.Status != MaintenanceCompleted {
 		add(EventMaintenanceStarted)
 	}
-	if !m.PlannedEnd.Equal(old.PlannedEnd) && m.Status != MaintenanceCompleted {
+	moved := !m.PlannedStart.Equal(old.PlannedStart) || !m.PlannedEnd.Equal(old.PlannedEnd)
+	switch {
+	case moved && old.Status == MaintenanceScheduled && m.Status == MaintenanceScheduled:
+		// Not started: "extended" would mislead (the start may have
+		// moved, or the end come earlier). The message posted with the
+		// move, if any, is the body subscribers read.
+		add(EventMaintenanceRescheduled)
+		events[len(events)-1].UpdateID = newPublicUpdate(old, m)
+	case !m.PlannedEnd.Equal(old.PlannedEnd) && m.Status != MaintenanceCompleted:
 		add(EventMaintenanceExtended)
 	}
 	if m.Overrun && !old.Overrun {
@@ -89,4 +106,19 @@ func MaintenanceEvents(old, m *Maintenance) []Event {
 		add(EventMaintenanceCompleted)
 	}
 	return events
+}
+
+// newPublicUpdate returns the ID of the last public update m has that old
+// had not, "" if none.
+func newPublicUpdate(old, m *Maintenance) string {
+	seen := make(map[string]bool, len(old.Updates))
+	for _, u := range old.Updates {
+		seen[u.ID] = true
+	}
+	for i := len(m.Updates) - 1; i >= 0; i-- {
+		if u := m.Updates[i]; u.Public && !seen[u.ID] {
+			return u.ID
+		}
+	}
+	return ""
 }

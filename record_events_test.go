@@ -79,6 +79,23 @@ func TestMaintenanceEvents(t *testing.T) {
 		{"overrun", m(MaintenanceInProgress, nil), m(MaintenanceInProgress, func(w *Maintenance) { w.Overrun = true }), "[maintenance.overrun/]"},
 		{"completed", m(MaintenanceInProgress, nil), m(MaintenanceCompleted, nil), "[maintenance.completed/]"},
 		{"nothing new", m(MaintenanceInProgress, nil), m(MaintenanceInProgress, nil), "[]"},
+		{"rescheduled: start moved", m(MaintenanceScheduled, nil),
+			m(MaintenanceScheduled, func(w *Maintenance) { w.PlannedStart = end.Add(-time.Hour) }), "[maintenance.rescheduled/]"},
+		{"rescheduled: end moved before the start", m(MaintenanceScheduled, nil),
+			m(MaintenanceScheduled, func(w *Maintenance) { w.PlannedEnd = end.Add(-time.Minute) }), "[maintenance.rescheduled/]"},
+		{"rescheduled with a message", m(MaintenanceScheduled, func(w *Maintenance) { w.Updates = []MaintenanceUpdate{{ID: "u1", Public: true}} }),
+			m(MaintenanceScheduled, func(w *Maintenance) {
+				w.PlannedEnd = end.Add(24 * time.Hour)
+				w.Updates = []MaintenanceUpdate{{ID: "u1", Public: true}, {ID: "u2", Public: true}, {ID: "n3"}}
+			}), "[maintenance.rescheduled/u2]"},
+		{"started and extended at once", m(MaintenanceScheduled, nil),
+			m(MaintenanceInProgress, func(w *Maintenance) { w.PlannedEnd = end.Add(time.Hour) }), "[maintenance.started/ maintenance.extended/]"},
+		{"quiet correction of a scheduled window", m(MaintenanceScheduled, nil), m(MaintenanceScheduled, func(w *Maintenance) {
+			w.Title, w.Description, w.Components = "Better title", "Better words", []string{"courses", "video"}
+		}), "[]"},
+		{"quiet correction of a running window", m(MaintenanceInProgress, nil), m(MaintenanceInProgress, func(w *Maintenance) {
+			w.Title, w.Components = "Better title", []string{"video"}
+		}), "[]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -18,6 +19,7 @@ var maintenanceVerbs = []subcommand{
 	{"start", "ID [--message TEXT]", maintenanceStep("start", sitrep.MaintenanceInProgress)},
 	{"complete", "ID [--message TEXT]", maintenanceStep("complete", sitrep.MaintenanceCompleted)},
 	{"extend", "ID --end RFC3339 [--message TEXT]", runMaintenanceExtend},
+	{"edit", "ID [--title TEXT] [--description TEXT] [--components ID,ID] [--start RFC3339] [--end RFC3339] [--message TEXT]", runMaintenanceEdit},
 }
 
 func runMaintenance(ctx context.Context, args []string, env *cliEnv) error {
@@ -102,6 +104,54 @@ func runMaintenanceExtend(ctx context.Context, args []string, env *cliEnv) error
 		return exitError{2}
 	}
 	return updateMaintenance(ctx, env, rf, id, sitrep.MaintenanceUpdateInput{End: end.t, Message: *message})
+}
+
+// runMaintenanceEdit corrects a window. Only the flags given change
+// anything: --description "" clears the description, while --components ""
+// asks for no components at all, which the server refuses by name.
+func runMaintenanceEdit(ctx context.Context, args []string, env *cliEnv) error {
+	fs := newFlags("maintenance edit", env)
+	rf := addRemoteFlags(fs, env)
+	title := fs.String("title", "", "the new headline")
+	description := fs.String("description", "", `the new description ("" clears it)`)
+	message := fs.String("message", "", "a public update to post with the edit; subscribers read it when the window moves")
+	var comps listFlag
+	fs.Var(&comps, "components", "the component IDs the work affects, separated by commas (replaces the current ones)")
+	fs.Var(&comps, "component", "one affected component ID; repeat for several (same as --components)")
+	var start, end timeFlag
+	fs.Var(&start, "start", "the new planned start, RFC 3339; only before the window has started")
+	fs.Var(&end, "end", "the new planned end, RFC 3339")
+	id, err := parseWithID(fs, args, "maintenance")
+	if err != nil {
+		return err
+	}
+	in := sitrep.MaintenanceUpdateInput{Title: *title, Start: start.t, End: end.t, Message: *message}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "description":
+			in.Description = description
+		case "components", "component":
+			list := []string(comps)
+			in.Components = &list
+		case "title":
+			if strings.TrimSpace(*title) == "" {
+				in.Title = " " // sent, so that the server names the blank title rather than ignoring it
+			}
+		}
+	})
+	if !in.Edits() {
+		fmt.Fprintln(env.stderr, "sitrep maintenance edit: nothing to change; give at least one of --title, --description, --components, --start, --end")
+		return exitError{2}
+	}
+	c, err := rf.client()
+	if err != nil {
+		return err
+	}
+	m, err := c.EditMaintenance(ctx, id, in)
+	if err != nil {
+		return err
+	}
+	return printMaintenance(env.stdout, rf.json, m)
 }
 
 func updateMaintenance(ctx context.Context, env *cliEnv, rf *remoteFlags, id string, in sitrep.MaintenanceUpdateInput) error {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"sitrep"
 	"sitrep/internal/alert"
@@ -72,11 +74,48 @@ func (a auditedRecords) ScheduleMaintenance(ctx context.Context, in sitrep.Maint
 }
 
 func (a auditedRecords) UpdateMaintenance(ctx context.Context, id string, in sitrep.MaintenanceUpdateInput) (*sitrep.Maintenance, error) {
-	m, err := a.Engine.UpdateMaintenance(ctx, id, in)
-	if err == nil {
-		a.record(ctx, in.Author, "maintenance.update", "maintenance/"+id, fmt.Sprintf("status %s, planned end %s", m.Status, m.PlannedEnd.UTC().Format("2006-01-02 15:04 UTC")))
+	// The window as it was, so that an edit's entry says what it changed
+	// from; a failed read only makes the entry less detailed.
+	var old *sitrep.Maintenance
+	if in.Edits() {
+		old, _ = a.Engine.Maintenance(ctx, id)
 	}
-	return m, err
+	m, err := a.Engine.UpdateMaintenance(ctx, id, in)
+	if err != nil {
+		return m, err
+	}
+	if changes := maintenanceChanges(old, m); len(changes) > 0 && (in.Status == "" || in.Status == old.Status) {
+		a.record(ctx, in.Author, "maintenance.edit", "maintenance/"+id, strings.Join(changes, "; "))
+		return m, nil
+	}
+	a.record(ctx, in.Author, "maintenance.update", "maintenance/"+id, fmt.Sprintf("status %s, planned end %s", m.Status, m.PlannedEnd.UTC().Format("2006-01-02 15:04 UTC")))
+	return m, nil
+}
+
+// maintenanceChanges describes what an edit changed, from old to m, one
+// phrase per field; none when old is unknown.
+func maintenanceChanges(old, m *sitrep.Maintenance) []string {
+	if old == nil {
+		return nil
+	}
+	const stamp = "2006-01-02 15:04 UTC"
+	var out []string
+	if old.Title != m.Title {
+		out = append(out, fmt.Sprintf("title %q → %q", old.Title, m.Title))
+	}
+	if old.Description != m.Description {
+		out = append(out, "description changed")
+	}
+	if !slices.Equal(old.Components, m.Components) {
+		out = append(out, fmt.Sprintf("components %s → %s", strings.Join(old.Components, ","), strings.Join(m.Components, ",")))
+	}
+	if !old.PlannedStart.Equal(m.PlannedStart) {
+		out = append(out, fmt.Sprintf("start %s → %s", old.PlannedStart.UTC().Format(stamp), m.PlannedStart.UTC().Format(stamp)))
+	}
+	if !old.PlannedEnd.Equal(m.PlannedEnd) {
+		out = append(out, fmt.Sprintf("end %s → %s", old.PlannedEnd.UTC().Format(stamp), m.PlannedEnd.UTC().Format(stamp)))
+	}
+	return out
 }
 
 // auditedAlerts records acknowledgements, by API, CLI or signed link.

@@ -48,6 +48,34 @@ func (c *Client) UpdateMaintenance(ctx context.Context, id string, in sitrep.Mai
 	return out.maintenance(), nil
 }
 
+// EditMaintenance corrects a window (PATCH /api/v1/maintenances/{id}): its
+// title, description, components, start or end. Only the fields set in in
+// are sent (see sitrep.MaintenanceUpdateInput for "not given" versus
+// "none"); in.Message, if set, is posted with the edit. Status and Internal
+// are not part of an edit; use UpdateMaintenance.
+func (c *Client) EditMaintenance(ctx context.Context, id string, in sitrep.MaintenanceUpdateInput) (*sitrep.Maintenance, error) {
+	body := map[string]any{}
+	setIf(body, "title", in.Title)
+	if in.Description != nil {
+		body["description"] = *in.Description
+	}
+	if in.Components != nil {
+		comps := *in.Components
+		if comps == nil {
+			comps = []string{} // "none", which the server refuses by name, not "not given"
+		}
+		body["components"] = comps
+	}
+	setTime(body, "start", in.Start)
+	setTime(body, "end", in.End)
+	setIf(body, "message", in.Message)
+	var out maintenanceJSON
+	if err := c.send(ctx, http.MethodPatch, "/api/v1/maintenances/"+url.PathEscape(id), nil, body, &out); err != nil {
+		return nil, err
+	}
+	return out.maintenance(), nil
+}
+
 // Maintenance returns one window with its updates.
 func (c *Client) Maintenance(ctx context.Context, id string) (*sitrep.Maintenance, error) {
 	var out maintenanceJSON

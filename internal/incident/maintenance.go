@@ -15,16 +15,9 @@ func NewMaintenance(in sitrep.MaintenanceInput, cat Catalog, now time.Time) (*si
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Components) == 0 {
-		return nil, sitrep.FieldErrorf(sitrep.EINVALID, "components", "at least one component is required, valid: %s", cat.ids())
-	}
-	comps := slices.Clone(in.Components)
-	slices.Sort(comps)
-	comps = slices.Compact(comps)
-	for _, id := range comps {
-		if _, ok := cat[id]; !ok {
-			return nil, sitrep.FieldErrorf(sitrep.EINVALID, "components", "unknown component %q, valid: %s", id, cat.ids())
-		}
+	comps, err := checkMaintenanceComponents(in.Components, cat)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkWindow(in.Start, in.End); err != nil {
 		return nil, err
@@ -45,6 +38,24 @@ func NewMaintenance(in sitrep.MaintenanceInput, cat Catalog, now time.Time) (*si
 		Status: sitrep.MaintenanceScheduled, Message: msg, Public: true, At: now, CreatedAt: now, Author: in.Author,
 	}}
 	return m, nil
+}
+
+// checkMaintenanceComponents returns ids sorted and without repeats, or
+// names the first that the catalog does not declare. A window is work on
+// something: none is refused.
+func checkMaintenanceComponents(ids []string, cat Catalog) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, sitrep.FieldErrorf(sitrep.EINVALID, "components", "at least one component is required, valid: %s", cat.ids())
+	}
+	comps := slices.Clone(ids)
+	slices.Sort(comps)
+	comps = slices.Compact(comps)
+	for _, id := range comps {
+		if _, ok := cat[id]; !ok {
+			return nil, sitrep.FieldErrorf(sitrep.EINVALID, "components", "unknown component %q, valid: %s", id, cat.ids())
+		}
+	}
+	return comps, nil
 }
 
 func checkWindow(start, end time.Time) error {
@@ -99,9 +110,27 @@ func nextMaintenance(from sitrep.MaintenanceStatus) string {
 }
 
 // ApplyMaintenanceUpdate applies a person's change to m: a status change,
-// a new time (start only before it began; end until it is completed), and a
-// timeline entry.
-func ApplyMaintenanceUpdate(m *sitrep.Maintenance, in sitrep.MaintenanceUpdateInput, now time.Time) error {
+// a timeline entry, and edits of its title, description, components and
+// times (see sitrep.MaintenanceUpdateInput). The rules:
+//
+//   - a completed window is history, and so is one cancelled (completed
+//     before it started): nothing about it changes (ECONFLICT);
+//   - the start moves only before the window began, and never for an
+//     occurrence of a recurring series, whose start the rule decides;
+//   - the end moves until the window is completed and stays after the start;
+//   - components are checked as when scheduling.
+//
+// An edit posts nothing to the timeline unless a message comes with it: a
+// corrected typo is not news. Moving the start re-arms the reminders that
+// are now still ahead, so subscribers are reminded of the new time.
+func ApplyMaintenanceUpdate(m *sitrep.Maintenance, in sitrep.MaintenanceUpdateInput, cat Catalog, now time.Time) error {
+	if m.Status == sitrep.MaintenanceCompleted && in.Edits() {
+		what := "is completed"
+		if m.ActualStart.IsZero() {
+			what = "was cancelled"
+		}
+		return sitrep.Errorf(sitrep.ECONFLICT, "maintenance window %s %s and can no longer be edited; schedule a new window instead", m.ID, what)
+	}
 	status := in.Status
 	if status == "" {
 		status = m.Status
@@ -109,29 +138,51 @@ func ApplyMaintenanceUpdate(m *sitrep.Maintenance, in sitrep.MaintenanceUpdateIn
 	if err := CheckMaintenanceTransition(m.Status, status); err != nil {
 		return err
 	}
+	title, desc, comps := m.Title, m.Description, m.Components
+	var err error
+	if in.Title != "" {
+		if title, err = checkTitle(in.Title); err != nil {
+			return err
+		}
+	}
+	if in.Description != nil {
+		desc = strings.TrimSpace(*in.Description)
+	}
+	if in.Components != nil {
+		if comps, err = checkMaintenanceComponents(*in.Components, cat); err != nil {
+			return err
+		}
+	}
 	start, end := m.PlannedStart, m.PlannedEnd
-	if !in.Start.IsZero() {
-		if m.Status != sitrep.MaintenanceScheduled {
+	if !in.Start.IsZero() && !in.Start.Equal(m.PlannedStart) {
+		switch {
+		case m.Status != sitrep.MaintenanceScheduled:
 			return sitrep.FieldErrorf(sitrep.EINVALID, "start", "the window has already started; only its end can move")
+		case m.Recurrence != nil:
+			// Occurrences are made from the rule by their start; one
+			// moved off it would be made again at the old time.
+			return sitrep.FieldErrorf(sitrep.EINVALID, "start", "the window is an occurrence of %q, which decides its start; "+
+				"to move it, complete (cancel) this occurrence and schedule a one-off window", m.Recurrence.String())
 		}
 		start = in.Start
 	}
 	if !in.End.IsZero() {
-		if m.Status == sitrep.MaintenanceCompleted {
-			return sitrep.FieldErrorf(sitrep.EINVALID, "end", "the window is completed")
-		}
 		end = in.End
 	}
 	if err := checkWindow(start, end); err != nil {
 		return err
 	}
 	msg := strings.TrimSpace(in.Message)
-	if msg == "" && status == m.Status && start.Equal(m.PlannedStart) && end.Equal(m.PlannedEnd) {
+	if msg == "" && status == m.Status && !in.Edits() {
 		return sitrep.FieldErrorf(sitrep.EINVALID, "message", "is required when nothing else changes")
 	}
 	if msg == "" && status != m.Status {
 		msg = defaultMaintenanceMessages[status]
 	}
+	if !start.Equal(m.PlannedStart) {
+		m.RemindersSent = remindersStillSent(m.RemindersSent, start, now)
+	}
+	m.Title, m.Description, m.Components = title, desc, comps
 	m.PlannedStart, m.PlannedEnd = start, end
 	enterStatus(m, status, now)
 	if msg != "" {
@@ -142,6 +193,20 @@ func ApplyMaintenanceUpdate(m *sitrep.Maintenance, in sitrep.MaintenanceUpdateIn
 	}
 	m.UpdatedAt = now
 	return nil
+}
+
+// remindersStillSent keeps the reminders sent whose time, counted from the
+// new start, has passed: those ahead are due again, so a window moved a
+// week on is reminded of a day before its new start, while one moved by
+// minutes is not reminded twice.
+func remindersStillSent(sent []time.Duration, start, now time.Time) []time.Duration {
+	var keep []time.Duration
+	for _, r := range sent {
+		if !now.Before(start.Add(-r)) {
+			keep = append(keep, r)
+		}
+	}
+	return keep
 }
 
 var defaultMaintenanceMessages = map[sitrep.MaintenanceStatus]string{

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -67,24 +68,27 @@ func TestCheckMaintenanceTransition(t *testing.T) {
 func TestApplyMaintenanceUpdate(t *testing.T) {
 	start := now.Add(-time.Hour)
 	m := &sitrep.Maintenance{ID: "m1", Status: sitrep.MaintenanceScheduled, PlannedStart: start, PlannedEnd: start.Add(3 * time.Hour)}
-	if err := ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Status: sitrep.MaintenanceInProgress}, now); err != nil {
+	if err := ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Status: sitrep.MaintenanceInProgress}, catalog(), now); err != nil {
 		t.Fatal(err)
 	}
 	if !m.ActualStart.Equal(now) || m.Updates[0].Message == "" {
 		t.Errorf("%+v", m)
 	}
-	wantError(t, ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Start: now}, now), "start", "already started")
+	wantError(t, ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Start: now}, catalog(), now), "start", "already started")
 	// Extending the end while it runs is how a person announces an overrun.
-	if err := ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{End: start.Add(4 * time.Hour), Message: "One more hour."}, now); err != nil {
+	if err := ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{End: start.Add(4 * time.Hour), Message: "One more hour."}, catalog(), now); err != nil {
 		t.Fatal(err)
 	}
-	if err := ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Status: sitrep.MaintenanceCompleted}, now.Add(3*time.Hour)); err != nil {
+	if err := ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Status: sitrep.MaintenanceCompleted}, catalog(), now.Add(3*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if m.ActualDuration() != 3*time.Hour || m.PlannedDuration() != 4*time.Hour {
 		t.Errorf("actual %v planned %v", m.ActualDuration(), m.PlannedDuration())
 	}
-	wantError(t, ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Message: "x", End: now.Add(9 * time.Hour)}, now), "end", "completed")
+	err := ApplyMaintenanceUpdate(m, sitrep.MaintenanceUpdateInput{Message: "x", End: now.Add(9 * time.Hour)}, catalog(), now)
+	if sitrep.ErrorCode(err) != sitrep.ECONFLICT || !strings.Contains(sitrep.ErrorMessage(err), "is completed") {
+		t.Errorf("extending a completed window: %v, want a conflict saying it is completed", err)
+	}
 }
 
 func TestMutedMonitors(t *testing.T) {

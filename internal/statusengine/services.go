@@ -130,7 +130,7 @@ func (e *Engine) UpdateMaintenance(ctx context.Context, id string, in sitrep.Mai
 	defer e.mu.Unlock()
 	now := e.opts.Clock.Now()
 	m, err := e.opts.Maintenances.UpdateMaintenance(ctx, id, func(m *sitrep.Maintenance) error {
-		return incident.ApplyMaintenanceUpdate(m, in, now)
+		return incident.ApplyMaintenanceUpdate(m, in, e.cat.index, now)
 	})
 	if err != nil {
 		if sitrep.ErrorCode(err) == sitrep.EINTERNAL {

@@ -246,3 +246,84 @@ func testAdminToken(t *testing.T, s sitrep.Store) {
 		t.Errorf("SetAdminTokenHash(\"\"): err = %v, want %s", err, sitrep.EINVALID)
 	}
 }
+
+// testMaintenanceEdit is a person's correction of a window, written by
+// read-modify-write: every edited field — title, description, the
+// components table, planned times — comes back from a fresh read, and the
+// events derived in the same transaction tell a reschedule, not a
+// correction of text.
+func testMaintenanceEdit(t *testing.T, s sitrep.Store) {
+	r := recordsOf(t, s)
+	ctx := ctxOf(t)
+	m := fullMaintenance(t)
+	m.Status, m.ActualStart, m.ActualEnd, m.Overrun, m.OverrunAt = sitrep.MaintenanceScheduled, time.Time{}, time.Time{}, false, time.Time{}
+	m.Recurrence, m.SeriesID, m.Updates = nil, "", m.Updates[:1]
+	createMaintenance(t, r, m)
+	o, hasOutbox := s.(Outbox)
+	pending := func() []sitrep.EventKind {
+		if !hasOutbox {
+			return nil
+		}
+		var kinds []sitrep.EventKind
+		for _, e := range pendingEvents(t, o) {
+			if e.MaintenanceID == m.ID {
+				kinds = append(kinds, e.Kind)
+			}
+		}
+		return kinds
+	}
+	before := pending()
+
+	edit := func(what string, fn func(*sitrep.Maintenance)) *sitrep.Maintenance {
+		t.Helper()
+		var want *sitrep.Maintenance
+		got, err := r.UpdateMaintenance(ctx, m.ID, func(in *sitrep.Maintenance) error {
+			fn(in)
+			// The store gives new updates their IDs in place.
+			want = in
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		again, err := r.Maintenance(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameMaintenance(t, what+": answer vs a fresh read", got, again)
+		sameMaintenance(t, what+": what fn wrote vs a fresh read", again, want)
+		return again
+	}
+
+	// A quiet correction: text and components, the list shrunk, grown and
+	// reordered in one go.
+	edit("correct text and components", func(in *sitrep.Maintenance) {
+		in.Title, in.Description = "Database upgrade, corrected "+nasty, ""
+		in.Components = []string{"video-oslo", "courses-oslo"}
+		in.UpdatedAt = base.Add(time.Minute)
+	})
+	if got := pending(); hasOutbox && len(got) != len(before) {
+		t.Errorf("a correction of text wrote events %v", got[len(before):])
+	}
+	// A reschedule: both times move; the message goes with it.
+	w := edit("reschedule", func(in *sitrep.Maintenance) {
+		in.PlannedStart, in.PlannedEnd = base.Add(25*time.Hour), base.Add(28*time.Hour)
+		in.Updates = append(in.Updates, sitrep.MaintenanceUpdate{Status: sitrep.MaintenanceScheduled, Message: "Moved a day " + nasty,
+			Public: true, At: base.Add(2 * time.Minute), CreatedAt: base.Add(2 * time.Minute), Author: "ops"})
+		in.RemindersSent = nil
+		in.UpdatedAt = base.Add(2 * time.Minute)
+	})
+	if !slices.Equal(w.Components, []string{"video-oslo", "courses-oslo"}) || w.Description != "" || len(w.RemindersSent) != 0 {
+		t.Errorf("edit not kept: components %v, description %q, reminders %v", w.Components, w.Description, w.RemindersSent)
+	}
+	if got := pending(); hasOutbox && !slices.Equal(got[len(before):], []sitrep.EventKind{sitrep.EventMaintenanceRescheduled}) {
+		t.Errorf("events after a reschedule = %v, want one %s", got[len(before):], sitrep.EventMaintenanceRescheduled)
+	}
+	found, _, err := r.FindMaintenances(ctx, sitrep.MaintenanceFilter{ComponentID: "video-oslo"})
+	if err != nil || len(found) != 1 || found[0].ID != m.ID {
+		t.Errorf("find by a component added in an edit: %v, %v", mtitles(found), err)
+	}
+	if found, _, _ := r.FindMaintenances(ctx, sitrep.MaintenanceFilter{ComponentID: "db-oslo"}); len(found) != 0 {
+		t.Errorf("a component removed in an edit still finds the window: %v", mtitles(found))
+	}
+}

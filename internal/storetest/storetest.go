@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) sitrep.Store) {
 		{"FindIncidents", testFindIncidents},
 		{"MaintenanceRoundTrip", testMaintenanceRoundTrip},
 		{"MaintenanceUpdate", testMaintenanceUpdate},
+		{"MaintenanceEdit", testMaintenanceEdit},
 		{"FindMaintenances", testFindMaintenances},
 		{"AdminToken", testAdminToken},
 		{"BudgetKeepsRecords", testBudgetKeepsRecords},

@@ -280,6 +280,9 @@ func (r *renderer) maintenance(ev sitrep.Event, mt *sitrep.Maintenance) {
 		if in := mt.PlannedStart.Sub(ev.At); in > 0 {
 			r.fact("Starts in", duration(in))
 		}
+	case sitrep.EventMaintenanceRescheduled:
+		// The "Planned" fact below carries the new times.
+		v.Label = "Maintenance rescheduled"
 	case sitrep.EventMaintenanceStarted:
 		v.Label = "Maintenance started"
 	case sitrep.EventMaintenanceOverrun:

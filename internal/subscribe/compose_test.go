@@ -73,6 +73,7 @@ func TestComposeGolden(t *testing.T) {
 		{"maintenance_reminder", sitrep.Event{ID: "ev", Kind: sitrep.EventMaintenanceReminder, MaintenanceID: "mnt1", At: t0.Add(23 * time.Hour)}, ann},
 		{"maintenance_started", sitrep.Event{ID: "ev", Kind: sitrep.EventMaintenanceStarted, MaintenanceID: "mnt1", At: t0}, ann},
 		{"maintenance_overrun", sitrep.Event{ID: "ev", Kind: sitrep.EventMaintenanceOverrun, MaintenanceID: "mnt1", UpdateID: "mu1", At: t0}, ann},
+		{"maintenance_rescheduled", sitrep.Event{ID: "ev", Kind: sitrep.EventMaintenanceRescheduled, MaintenanceID: "mnt1", UpdateID: "mu1", At: t0}, ann},
 		{"maintenance_extended", sitrep.Event{ID: "ev", Kind: sitrep.EventMaintenanceExtended, MaintenanceID: "mnt1", At: t0}, ann},
 		{"maintenance_completed", sitrep.Event{ID: "ev", Kind: sitrep.EventMaintenanceCompleted, MaintenanceID: "mnt1", At: t0}, ann},
 		{"subscriber_confirm", sitrep.Event{ID: "ev", Kind: sitrep.EventSubscriberConfirm, OrderKey: sitrep.SubscriberOrderKey("subscriberfixed2"), At: t0}, "subscriberfixed2"},

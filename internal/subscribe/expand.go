@@ -35,7 +35,8 @@ func subscriberEvent(k sitrep.EventKind) bool {
 	case sitrep.EventIncidentOpened, sitrep.EventIncidentUpdated, sitrep.EventIncidentResolved,
 		sitrep.EventPostmortemPublished,
 		sitrep.EventMaintenanceScheduled, sitrep.EventMaintenanceReminder, sitrep.EventMaintenanceStarted,
-		sitrep.EventMaintenanceOverrun, sitrep.EventMaintenanceExtended, sitrep.EventMaintenanceCompleted:
+		sitrep.EventMaintenanceOverrun, sitrep.EventMaintenanceExtended, sitrep.EventMaintenanceCompleted,
+		sitrep.EventMaintenanceRescheduled:
 		return true
 	}
 	return false

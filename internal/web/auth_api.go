@@ -48,6 +48,7 @@ func (s *Server) registerRecords(mux *routeMux, opts Options) {
 			recordRoute{"GET", "/api/v1/maintenances", a.listMaintenances},
 			recordRoute{"POST", "/api/v1/maintenances", a.scheduleMaintenance},
 			recordRoute{"GET", "/api/v1/maintenances/{id}", a.getMaintenance},
+			recordRoute{"PATCH", "/api/v1/maintenances/{id}", a.editMaintenance},
 			recordRoute{"POST", "/api/v1/maintenances/{id}/updates", a.updateMaintenance})
 	}
 	allowed := map[string][]string{}

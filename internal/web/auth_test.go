@@ -161,7 +161,7 @@ func TestRecordsMethodNotAllowed(t *testing.T) {
 		{"DELETE", "/api/v1/incidents", "GET, POST, HEAD", "DELETE /api/v1/incidents is not supported; use GET or POST"},
 		{"GET", "/api/v1/incidents/inc-1/resolve", "POST", "GET /api/v1/incidents/inc-1/resolve is not supported; use POST"},
 		{"POST", "/api/v1/incidents/inc-1/postmortem", "PUT", "POST /api/v1/incidents/inc-1/postmortem is not supported; use PUT"},
-		{"PATCH", "/api/v1/maintenances/mnt-1", "GET, HEAD", "PATCH /api/v1/maintenances/mnt-1 is not supported; use GET"},
+		{"DELETE", "/api/v1/maintenances/mnt-1", "GET, PATCH, HEAD", "DELETE /api/v1/maintenances/mnt-1 is not supported; use GET or PATCH"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.target, func(t *testing.T) {

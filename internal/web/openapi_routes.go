@@ -83,6 +83,8 @@ func apiRoutes() []apiRoute {
 			Action: sitrep.ActionMaintenance, Create: true, Body: maintenanceScheduleBody{}, Status: 201, Resp: maintenanceJSON{}},
 		{Method: "GET", Path: "/api/v1/maintenances/{id}", Summary: "One maintenance window", Tag: "maintenances",
 			Action: sitrep.ActionRead, Status: 200, Resp: maintenanceJSON{}},
+		{Method: "PATCH", Path: "/api/v1/maintenances/{id}", Summary: "Edit a window: title, description, components, start, end", Tag: "maintenances",
+			Action: sitrep.ActionMaintenance, Body: maintenanceEditBody{}, Status: 200, Resp: maintenanceJSON{}},
 		{Method: "POST", Path: "/api/v1/maintenances/{id}/updates", Summary: "Start, extend, complete or cancel a window, or post a note", Tag: "maintenances",
 			Action: sitrep.ActionMaintenance, Body: maintenanceUpdateBody{}, Status: 200, Resp: maintenanceJSON{}},
 
