@@ -48,7 +48,8 @@ type Options struct {
 	// Deliveries backs the failed-deliveries page and the dashboard's
 	// count of undelivered notifications.
 	Deliveries sitrep.OutboxStore
-	// Alerts says who is on call, for the dashboard.
+	// Alerts backs the alerts page, acknowledging from the UI and the
+	// dashboard's paging and on-call blocks.
 	Alerts sitrep.AlertService
 	// SendPasswordReset delivers a reset token to its owner, e.g. by email
 	// with a link to BASE/reset/TOKEN. nil: the /reset form says to ask an
@@ -167,6 +168,13 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("GET /admin/monitors", u.read(u.handleMonitors))
 	mux.HandleFunc("GET /admin/monitors/{id}", u.read(u.handleMonitor))
 
+	// The list is there for every role, saying so when alerting is not
+	// configured; acknowledging needs an alert service to act on.
+	mux.HandleFunc("GET /admin/alerts", u.read(u.handleAlerts))
+	if u.alerts != nil {
+		mux.HandleFunc("POST /admin/alerts/{id}/ack", u.act(sitrep.ActionAcks, u.handleAckAlert))
+	}
+
 	mux.HandleFunc("GET /admin/incidents", u.read(u.handleIncidents))
 	mux.HandleFunc("GET /admin/incidents/new", u.read(u.handleIncidentForm))
 	mux.HandleFunc("POST /admin/incidents", u.write(u.handleOpenIncident, true))
@@ -180,6 +188,8 @@ func (u *UI) routes() http.Handler {
 	mux.HandleFunc("GET /admin/maintenances/new", u.read(u.handleMaintenanceForm))
 	mux.HandleFunc("POST /admin/maintenances", u.write(u.handleSchedule, true))
 	mux.HandleFunc("GET /admin/maintenances/{id}", u.read(u.handleMaintenance))
+	mux.HandleFunc("GET /admin/maintenances/{id}/edit", u.read(u.handleMaintenanceEditForm))
+	mux.HandleFunc("POST /admin/maintenances/{id}/edit", u.write(u.handleMaintenanceEdit, true))
 	mux.HandleFunc("POST /admin/maintenances/{id}/{action}", u.write(u.handleMaintenanceAction, true))
 
 	u.accountRoutes(mux)

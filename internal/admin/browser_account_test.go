@@ -113,7 +113,7 @@ func TestAccountPagesInBrowser(t *testing.T) {
 	w.do("sign out", chromedp.Click(chromedp.CSS(`.who button`)))
 	w.waitText("signed out", "Sign in")
 	w.signIn(viewerEmail, totpCode)
-	if got := w.eval(`[...document.querySelectorAll("nav a")].map(a => a.textContent).join(",")`); got != "Dashboard,Monitors,Incidents,Maintenance,Account" {
+	if got := w.eval(`[...document.querySelectorAll("nav a")].map(a => a.textContent).join(",")`); got != "Dashboard,Alerts,Monitors,Incidents,Maintenance,Account" {
 		t.Errorf("viewer navigation %q", got)
 	}
 

@@ -22,9 +22,13 @@ type dashboardData struct {
 	Open     []*sitrep.Incident
 	Active   []*sitrep.Maintenance
 	Upcoming []*sitrep.Maintenance
-	// OnCall and Backlog are nil when their service is not configured.
+	// Paging, OnCall and Backlog are nil when their service is not
+	// configured. Paging lists the alerts nobody has acknowledged yet.
+	Paging  *[]alertRow
 	OnCall  *[]sitrep.OnCall
 	Backlog *backlog
+	// CanAck says whether this role may acknowledge alerts.
+	CanAck bool
 	// Deliveries says whether this role may open the deliveries page.
 	Deliveries bool
 }
@@ -79,6 +83,24 @@ func (u *UI) handleDashboard(w http.ResponseWriter, r *http.Request, s *sitrep.S
 		return
 	}
 	if u.alerts != nil {
+		open, err := u.openAlerts(ctx)
+		if err != nil {
+			u.fail(w, r, s, err)
+			return
+		}
+		names := make(map[string]string, len(mons))
+		for _, m := range mons {
+			names[m.ID] = m.Name
+		}
+		var firing []sitrep.Alert
+		for _, a := range open {
+			if a.State == sitrep.AlertTriggered {
+				firing = append(firing, a)
+			}
+		}
+		rows := u.alertRows(firing, names, nil)
+		d.Paging = &rows
+		d.CanAck = sitrep.Allowed(s.Principal.Role, sitrep.ActionAcks)
 		oc, err := u.alerts.OnCall(ctx, "", u.now())
 		if err != nil {
 			u.fail(w, r, s, err)
@@ -98,5 +120,6 @@ func (u *UI) handleDashboard(w http.ResponseWriter, r *http.Request, s *sitrep.S
 	d.Deliveries = v.Show.Deliveries
 	v.Data = d
 	v.Refresh = u.refreshSeconds
+	v.Notice = ackNotice(r.URL.Query().Get("done"))
 	u.render(w, r, http.StatusOK, "dashboard", v)
 }

@@ -39,6 +39,7 @@ type env struct {
 	maints   *fakeMaintenances
 	subs     *fakeSubscribers
 	outbox   *fakeOutbox
+	alerts   *fakeAlerts
 	clock    *clock.Manual
 
 	mu         sync.Mutex
@@ -149,12 +150,33 @@ func newEnv(t testing.TB, o envOpts) *env {
 		{ID: "d-3", EventID: "e-2", Kind: sitrep.EventIncidentUpdated, Channel: "subscriber", Recipient: "ann@example.com", State: sitrep.DeliveryPending,
 			CreatedAt: testNow.Add(-10 * time.Minute), NextAttemptAt: testNow},
 		{ID: "d-2", EventID: "e-1", Kind: sitrep.EventAlertTriggered, Channel: "ops-slack" + p, Recipient: "https://hooks.slack.com/services" + p,
-			State: sitrep.DeliveryFailed, Attempts: 12, CreatedAt: testNow.Add(-3 * time.Hour), LastError: "status 404: no_service" + p},
+			State: sitrep.DeliveryFailed, Attempts: 12, CreatedAt: testNow.Add(-3 * time.Hour), LastError: "status 404: no_service" + p,
+			OrderKey: "alert:al-3"},
 		{ID: "d-1", EventID: "e-1", Kind: sitrep.EventIncidentOpened, Channel: "subscriber", Recipient: "bob@example.com", State: sitrep.DeliveryPending,
 			CreatedAt: testNow.Add(-40 * time.Minute), NextAttemptAt: testNow.Add(time.Minute)},
+		// Delivered pages, which only the alerts list shows.
+		{ID: "d-5", EventID: "e-5", Kind: sitrep.EventAlertEscalated, Channel: "lead-email", State: sitrep.DeliveryDelivered,
+			OrderKey: "alert:al-3", CreatedAt: testNow.Add(-10 * time.Minute), DeliveredAt: testNow.Add(-10 * time.Minute)},
+		{ID: "d-4", EventID: "e-4", Kind: sitrep.EventAlertTriggered, Channel: "kari-sms", State: sitrep.DeliveryDelivered,
+			OrderKey: "alert:al-2", CreatedAt: testNow.Add(-2 * time.Hour), DeliveredAt: testNow.Add(-2 * time.Hour)},
+		{ID: "d-0", EventID: "e-0", Kind: sitrep.EventAlertResolved, Channel: "kari-sms", State: sitrep.DeliveryDelivered,
+			OrderKey: "alert:al-1", CreatedAt: testNow.Add(-25 * time.Hour), DeliveredAt: testNow.Add(-25 * time.Hour)},
 	}}
-	alerts := fakeAlerts{oncall: []sitrep.OnCall{{Schedule: "primary", Rotation: "weekly", Member: sitrep.OnCallMember{Name: "Kari" + p, Channel: "kari-sms"},
+	e.alerts = &fakeAlerts{clock: c, oncall: []sitrep.OnCall{{Schedule: "primary", Rotation: "weekly", Member: sitrep.OnCallMember{Name: "Kari" + p, Channel: "kari-sms"},
 		From: testNow.Add(-24 * time.Hour), Until: testNow.Add(6 * 24 * time.Hour)}}}
+	// Newest first: one paging, one someone is on, one over. "gone" is a
+	// monitor no longer declared.
+	e.alerts.alerts = []sitrep.Alert{
+		{ID: "al-3", Key: "route-0/monitor/api", MonitorIDs: []string{"api"}, Route: "route-0", Policy: "default" + p,
+			State: sitrep.AlertTriggered, Severity: sitrep.StateDown, Level: 1, TriggeredAt: testNow.Add(-20 * time.Minute),
+			LastNotifiedAt: testNow.Add(-5 * time.Minute), Summary: "API is down" + p},
+		{ID: "al-2", Key: "route-0/component/courses", MonitorIDs: []string{"web", "gone"}, ComponentIDs: []string{"courses"}, Route: "route-0",
+			State: sitrep.AlertAcknowledged, Severity: sitrep.StateDegraded, TriggeredAt: testNow.Add(-2 * time.Hour),
+			AckedAt: testNow.Add(-100 * time.Minute), AckedBy: "kari" + p + "@example.com", Summary: "2 monitors are degraded: Web, gone" + p},
+		{ID: "al-1", Key: "route-0/monitor/backup", MonitorIDs: []string{"backup"}, Route: "route-0",
+			State: sitrep.AlertResolved, Severity: sitrep.StateDown, TriggeredAt: testNow.Add(-26 * time.Hour),
+			ResolvedAt: testNow.Add(-25 * time.Hour), Summary: "Nightly backup is down" + p},
+	}
 
 	opts := Options{
 		Accounts: e.accounts, Monitors: e.monitors, Incidents: e.incs, Maintenances: e.maints,
@@ -163,7 +185,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 		ConfigFile: "/etc/sitrep/sitrep.yaml", Clock: c, Secure: o.secure, Identity: o.idp,
 	}
 	if !o.bare {
-		opts.SubscriberStore, opts.Deliveries, opts.Alerts = e.subs, e.outbox, alerts
+		opts.SubscriberStore, opts.Deliveries, opts.Alerts = e.subs, e.outbox, e.alerts
 		opts.SendPasswordReset = func(ctx context.Context, email, token string) error {
 			e.mu.Lock()
 			defer e.mu.Unlock()

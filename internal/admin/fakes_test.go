@@ -586,6 +586,21 @@ func (f *fakeMaintenances) UpdateMaintenance(ctx context.Context, id string, in 
 		call += " end=" + in.End.UTC().Format(time.RFC3339)
 		m.PlannedEnd = in.End
 	}
+	if in.Title != "" || in.Description != nil || in.Components != nil || !in.Start.IsZero() {
+		call += " edit"
+		if in.Title != "" {
+			m.Title = in.Title
+		}
+		if in.Description != nil {
+			m.Description = *in.Description
+		}
+		if in.Components != nil {
+			m.Components = *in.Components
+		}
+		if !in.Start.IsZero() {
+			m.PlannedStart = in.Start
+		}
+	}
 	f.calls = append(f.calls, call)
 	m.Updates = append(m.Updates, sitrep.MaintenanceUpdate{ID: fmt.Sprintf("mu%d", len(m.Updates)+1), Status: m.Status, Message: in.Message,
 		Public: !in.Internal, At: now, Author: in.Author})
@@ -739,14 +754,85 @@ func (f *fakeOutbox) retriedIDs() []string {
 	return append([]string(nil), f.retried...)
 }
 
-// fakeAlerts answers OnCall only.
+// fakeAlerts keeps alerts in memory (newest first, as the store lists
+// them) and acknowledges them as the real service does: an acknowledged
+// one is left as it is, a resolved one is ECONFLICT.
 type fakeAlerts struct {
 	sitrep.AlertService
+	clock  sitrep.Clock
 	oncall []sitrep.OnCall
+
+	mu     sync.Mutex
+	alerts []sitrep.Alert
+	acks   []string // "id by" of every acknowledgement that changed an alert
+	// resolveOnAck resolves the alert just before an Ack, as if its
+	// monitors recovered between the page's read and the acknowledgement.
+	resolveOnAck bool
 }
 
-func (f fakeAlerts) OnCall(ctx context.Context, schedule string, at time.Time) ([]sitrep.OnCall, error) {
+func (f *fakeAlerts) OnCall(ctx context.Context, schedule string, at time.Time) ([]sitrep.OnCall, error) {
 	return f.oncall, nil
+}
+
+func (f *fakeAlerts) Alerts(ctx context.Context, flt sitrep.AlertFilter) ([]sitrep.Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []sitrep.Alert
+	for _, a := range f.alerts {
+		if flt.OpenOnly && !a.Open() {
+			continue
+		}
+		if flt.Limit > 0 && len(out) == flt.Limit {
+			break
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (f *fakeAlerts) find(id string) *sitrep.Alert {
+	for i := range f.alerts {
+		if f.alerts[i].ID == id {
+			return &f.alerts[i]
+		}
+	}
+	return nil
+}
+
+func (f *fakeAlerts) Alert(ctx context.Context, id string) (sitrep.Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if a := f.find(id); a != nil {
+		return *a, nil
+	}
+	return sitrep.Alert{}, sitrep.Errorf(sitrep.ENOTFOUND, "no alert %q", id)
+}
+
+func (f *fakeAlerts) Ack(ctx context.Context, id, by string) (sitrep.Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a := f.find(id)
+	if a == nil {
+		return sitrep.Alert{}, sitrep.Errorf(sitrep.ENOTFOUND, "no alert %q", id)
+	}
+	if f.resolveOnAck {
+		a.State, a.ResolvedAt = sitrep.AlertResolved, f.clock.Now()
+	}
+	switch a.State {
+	case sitrep.AlertResolved:
+		return sitrep.Alert{}, sitrep.Errorf(sitrep.ECONFLICT, "alert %s is resolved already; there is nothing to acknowledge", id)
+	case sitrep.AlertAcknowledged:
+		return *a, nil
+	}
+	a.State, a.AckedAt, a.AckedBy = sitrep.AlertAcknowledged, f.clock.Now(), by
+	f.acks = append(f.acks, id+" "+by)
+	return *a, nil
+}
+
+func (f *fakeAlerts) ackLog() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.acks...)
 }
 
 // LoginExternal signs in an existing account by the identity's email, as

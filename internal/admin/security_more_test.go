@@ -19,6 +19,7 @@ var moreWriteCases = []struct {
 }{
 	{"remove subscriber", "/admin/subscribers/s-1/remove", nil, responderEmail, http.StatusSeeOther},
 	{"retry delivery", "/admin/deliveries/d-2/retry", nil, responderEmail, http.StatusSeeOther},
+	{"acknowledge alert", "/admin/alerts/al-3/ack", url.Values{"back": {"dashboard"}}, responderEmail, http.StatusSeeOther},
 	{"create user", "/admin/users", url.Values{"email": {"new@example.com"}, "role": {"viewer"}, "password": {"a long password"}}, adminEmail, http.StatusSeeOther},
 	{"disable user", "/admin/users/u-" + viewerEmail + "/disable", nil, adminEmail, http.StatusSeeOther},
 	{"create token", "/admin/tokens", url.Values{"name": {"ci"}, "role": {"viewer"}}, adminEmail, http.StatusOK},
@@ -31,7 +32,7 @@ var rank = map[string]int{viewerEmail: 0, responderEmail: 1, adminEmail: 2}
 
 // changes counts what reached the services.
 func (e *env) changes() int {
-	return len(e.accounts.callLog()) + len(e.subs.deletedIDs()) + len(e.outbox.retriedIDs())
+	return len(e.accounts.callLog()) + len(e.subs.deletedIDs()) + len(e.outbox.retriedIDs()) + len(e.alerts.ackLog())
 }
 
 func TestMoreWritesAllowed(t *testing.T) {
@@ -133,13 +134,14 @@ func TestRestrictedPages(t *testing.T) {
 		adminEmail:     {"/admin/account", "/admin/subscribers", "/admin/deliveries", "/admin/users", "/admin/audit"},
 	} {
 		n := nav(email)
-		for _, link := range want {
+		for _, link := range append(want, "/admin/alerts") {
 			if !strings.Contains(n, `href="`+link+`"`) {
 				t.Errorf("%s: the navigation lacks %s", email, link)
 			}
 		}
-		if got := strings.Count(n, "<li>"); got != 4+len(want) {
-			t.Errorf("%s: %d links in the navigation, want %d:\n%s", email, got, 4+len(want), n)
+		// Dashboard, alerts, monitors, incidents and maintenance are for everyone.
+		if got := strings.Count(n, "<li>"); got != 5+len(want) {
+			t.Errorf("%s: %d links in the navigation, want %d:\n%s", email, got, 5+len(want), n)
 		}
 	}
 }

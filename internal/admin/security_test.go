@@ -23,6 +23,8 @@ var writeCases = []struct {
 	{"start", "/admin/maintenances/mnt-1/start", nil},
 	{"extend", "/admin/maintenances/mnt-2/extend", url.Values{"end": {"2026-11-21T14:00"}}},
 	{"complete", "/admin/maintenances/mnt-2/complete", nil},
+	{"edit maintenance", "/admin/maintenances/mnt-1/edit", url.Values{"title": {"Work"}, "start": {"2026-11-22T10:00"}, "end": {"2026-11-22T11:00"},
+		"components": {"courses"}}},
 }
 
 func (e *env) writes() int { return len(e.incs.callLog()) + len(e.maints.callLog()) }
