@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/csv"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -72,6 +73,18 @@ func TestSubscriberSearchAndPaging(t *testing.T) {
 				t.Errorf("paging links wrong (prev %v next %v)", tc.prev, tc.next)
 			}
 		})
+	}
+	// The links themselves must work: follow Next from a filtered page.
+	w := e.get(t, "/admin/subscribers?q=example.org&confirmed=yes&kind=email", responderEmail)
+	next := linkBefore(t, w.Body.String(), ">Next<")
+	if next != "/admin/subscribers?confirmed=yes&kind=email&offset=50&q=example.org" {
+		t.Fatalf("Next links to %q", next)
+	}
+	if w := e.get(t, next, responderEmail); !strings.Contains(w.Body.String(), "51–100 of 120 subscribers") {
+		t.Errorf("following Next: %d\n%s", w.Code, w.Body)
+	}
+	if export := linkBefore(t, w.Body.String(), ">Export these as CSV<"); export != "/admin/subscribers.csv?confirmed=yes&kind=email&q=example.org" {
+		t.Errorf("Export links to %q", export)
 	}
 	for _, bad := range []string{"kind=fax", "confirmed=maybe", "offset=-1"} {
 		if w := e.get(t, "/admin/subscribers?"+bad, responderEmail); w.Code != http.StatusBadRequest {
@@ -345,4 +358,20 @@ func TestBacklogCounts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// linkBefore returns the unescaped href of the last link that starts before
+// marker in body.
+func linkBefore(t *testing.T, body, marker string) string {
+	t.Helper()
+	end := strings.Index(body, marker)
+	if end < 0 {
+		t.Fatalf("no %q in the page", marker)
+	}
+	start := strings.LastIndex(body[:end], `href="`)
+	if start < 0 {
+		t.Fatalf("no link before %q", marker)
+	}
+	href := body[start+len(`href="`):]
+	return html.UnescapeString(href[:strings.IndexByte(href, '"')])
 }

@@ -23,7 +23,7 @@ type subscribersData struct {
 	Subscribers              []*sitrep.Subscriber
 	Total                    int
 	From, To                 int
-	Prev, Next               string // query strings of the neighbour pages, "" at the ends
+	Prev, Next               string // URLs of the neighbour pages, "" at the ends
 	Export                   string // query string of the export link
 }
 
@@ -72,17 +72,22 @@ func (u *UI) handleSubscribers(w http.ResponseWriter, r *http.Request, s *sitrep
 			keep.Set(k, v)
 		}
 	}
-	d.Export = keep.Encode()
+	// Whole URLs, not query strings: html/template escapes a value placed
+	// after "?" as one query component, which turned "&" and "=" into %26 and %3d.
+	d.Export = "/admin/subscribers.csv"
+	if len(keep) > 0 {
+		d.Export += "?" + keep.Encode()
+	}
 	if len(d.Subscribers) > 0 {
 		d.From, d.To = f.Offset+1, f.Offset+len(d.Subscribers)
 	}
 	if f.Offset > 0 {
 		keep.Set("offset", strconv.Itoa(max(0, f.Offset-subscribersPerPage)))
-		d.Prev = keep.Encode()
+		d.Prev = "/admin/subscribers?" + keep.Encode()
 	}
 	if d.To < d.Total && len(d.Subscribers) > 0 {
 		keep.Set("offset", strconv.Itoa(d.To))
-		d.Next = keep.Encode()
+		d.Next = "/admin/subscribers?" + keep.Encode()
 	}
 	v := u.newView(s, "Subscribers", "subscribers", d)
 	switch q.Get("done") {
