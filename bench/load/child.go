@@ -109,12 +109,12 @@ type child struct {
 // startChild execs sitrep serve with its output appended to logPath. The
 // child gets SIGKILL if the harness dies, so an interrupted run never leaves
 // a process behind.
-func startChild(bin, cfg, data, addr, logPath string) (*child, error) {
+func startChild(bin, cfg, data, addr, logPath string, extra ...string) (*child, error) {
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open child log: %w", err)
 	}
-	cmd := exec.Command(bin, "serve", "--config", cfg, "--data", data, "--listen", addr)
+	cmd := exec.Command(bin, append([]string{"serve", "--config", cfg, "--data", data, "--listen", addr}, extra...)...)
 	cmd.Stdout = logf
 	cmd.Stderr = logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -38,6 +38,8 @@ type options struct {
 	latency   bool
 	restart   bool
 	out       string
+	profile   string
+	debugAddr string // where sitrep serves pprof when -profile is set
 }
 
 func main() {
@@ -60,6 +62,7 @@ func main() {
 	flag.BoolVar(&o.latency, "latency", true, "time sequential GET /api/v1/monitors at the end of the run")
 	flag.BoolVar(&o.restart, "restart", true, "after the run, restart sitrep on the same data and time /healthz")
 	flag.StringVar(&o.out, "out", "", "also append the JSON line to this file")
+	flag.StringVar(&o.profile, "profile", "", "write a CPU profile of sitrep over the steady window (at most 2 minutes) to this file")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,8 @@ type gapSummary struct {
 // report is everything one run measured. Figures that could not be measured
 // are zero and explained in Notes.
 type report struct {
+	mu sync.Mutex // guards Notes: the API load and the profiler note from their goroutines
+
 	Date      string  `json:"date"`
 	Driver    string  `json:"driver"`
 	Monitors  int     `json:"monitors"`
@@ -93,6 +96,8 @@ type report struct {
 }
 
 func (r *report) note(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
 }
 

@@ -85,8 +85,15 @@ func run(ctx context.Context, log *slog.Logger, o options) (*report, error) {
 		return r, err
 	}
 
+	var extra []string
+	if o.profile != "" {
+		if o.debugAddr, err = freePort(); err != nil {
+			return r, err
+		}
+		extra = append(extra, "--debug-listen", o.debugAddr)
+	}
 	log.Info("starting sitrep", "monitors", o.monitors, "interval", o.interval, "duration", o.duration, "listen", addr)
-	c, err := startChild(bin, cfg, data, addr, logPath)
+	c, err := startChild(bin, cfg, data, addr, logPath, extra...)
 	if err != nil {
 		return r, err
 	}
@@ -188,6 +195,9 @@ func measure(ctx context.Context, log *slog.Logger, o options, r *report, c *chi
 			r.LoadAvg[0] = loadAvg()
 			have0 = true
 			log.Info("steady window starts")
+			if o.profile != "" {
+				go profileCPU(ctx, log, r, o, min(tEnd.Sub(now)-2*time.Second, 2*time.Minute))
+			}
 		}
 		if have0 && now.Sub(lastSample) >= 5*time.Second {
 			if p, ok := sampleGrowth(ctx, c, o.driver, data); ok {

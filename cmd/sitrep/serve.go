@@ -19,6 +19,7 @@ func runServe(ctx context.Context, args []string, env *cliEnv) error {
 	listen := fs.String("listen", envOr(env, "SITREP_LISTEN", app.DefaultListen), "address to listen on (env SITREP_LISTEN)")
 	logLevel := fs.String("log-level", envOr(env, "SITREP_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env SITREP_LOG_LEVEL)")
 	logFormat := fs.String("log-format", envOr(env, "SITREP_LOG_FORMAT", "text"), "log format: text or json (env SITREP_LOG_FORMAT)")
+	debugListen := fs.String("debug-listen", env.getenv("SITREP_DEBUG_LISTEN"), "serve Go's profiler at /debug/pprof/ on this loopback address, e.g. 127.0.0.1:6060 (env SITREP_DEBUG_LISTEN; off by default)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,6 +37,8 @@ func runServe(ctx context.Context, args []string, env *cliEnv) error {
 		Version:    version,
 		AdminToken: env.getenv("SITREP_ADMIN_TOKEN"),
 		SecretKey:  env.getenv("SITREP_SECRET_KEY"),
+
+		DebugListen: *debugListen,
 	})
 	if err := a.Start(ctx); err != nil {
 		return err

@@ -64,6 +64,9 @@ type Options struct {
 	// SecretKey (SITREP_SECRET_KEY, base64) replaces the key file in the
 	// data directory; every node of a cluster needs the same one.
 	SecretKey string
+	// DebugListen, when set, serves Go's profiler (/debug/pprof/) on this
+	// loopback address.
+	DebugListen string
 }
 
 // App is a running sitrep server.
@@ -130,6 +133,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 		}
 		return err
 	})
+	if a.opts.DebugListen != "" {
+		if err := a.startDebug(a.opts.DebugListen); err != nil {
+			return err
+		}
+	}
 
 	var wrote []string
 	cfgPath, created, err := ensureConfig(a.opts.ConfigPath, selfURL(listener.Addr()))
