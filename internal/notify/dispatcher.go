@@ -97,6 +97,9 @@ type Dispatcher struct {
 	opts    Options
 	router  atomic.Pointer[Router]
 	kick    chan struct{}
+	// expandFailed is set when the last expansion failed, so the next
+	// round reads the events again; only Run's goroutine uses it.
+	expandFailed bool
 	// inflight counts deliveries handed to lanes and not yet finished.
 	inflight atomic.Int64
 
@@ -175,27 +178,46 @@ func (d *Dispatcher) Kick() {
 // (each bounded by AttemptTimeout) and returns nil.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	defer d.wg.Wait()
+	kicked := true // the first round reads everything left from before
+	var lastRead time.Time
 	for {
-		more := d.round(ctx)
-		if more {
+		// New events come with a kick (the store calls back after each
+		// commit that wrote some); reading them on every poll too would
+		// cost a query a second for nothing. The sweep catches what no
+		// kick announced: another node's events, or an expansion that
+		// failed and has to be tried again.
+		now := d.clock.Now()
+		readEvents := kicked || d.expandFailed || now.Sub(lastRead) >= eventSweep
+		if readEvents {
+			lastRead = now
+		}
+		if d.round(ctx, readEvents) {
 			d.Kick()
 		}
 		t := d.clock.NewTimer(d.opts.Poll)
+		kicked = false
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
 		case <-d.kick:
+			kicked = true
 		case <-t.C():
 		}
 		t.Stop()
 	}
 }
 
-// round runs the expand and claim stages once and reports whether there
-// is probably more to do right away.
-func (d *Dispatcher) round(ctx context.Context) bool {
-	moreEvents := d.expand(ctx)
+// eventSweep is how often the outbox's events are read when no kick came.
+const eventSweep = 15 * time.Second
+
+// round runs the expand (when readEvents) and claim stages once and reports
+// whether there is probably more to do right away.
+func (d *Dispatcher) round(ctx context.Context, readEvents bool) bool {
+	moreEvents := false
+	if readEvents {
+		moreEvents = d.expand(ctx)
+	}
 	moreDue := d.claim(ctx)
 	return moreEvents || moreDue
 }

@@ -413,3 +413,28 @@ func TestShutdownHandsBack(t *testing.T) {
 	}
 	close(release)
 }
+
+// TestUnkickedEventsSwept: polls do not read events (each would be a query
+// a second for nothing); an event nobody kicked for, such as another
+// node's, is found by the sweep within eventSweep.
+func TestUnkickedEventsSwept(t *testing.T) {
+	clk := clock.NewManual(t0)
+	s := &fakeSender{clock: clk}
+	store := newMemStore()
+	start(t, store, clk, Options{
+		Expanders: []Expander{fanout([2]string{"pager", "k"})},
+		Router:    Router{Senders: map[string]sitrep.Sender{"pager": s}},
+		Poll:      time.Second,
+	})
+	eventually(t, "the first round", nil, func() bool { return store.claimCount() >= 1 })
+	if err := store.AddEvents(context.Background(), []sitrep.Event{{ID: "other-node", Kind: sitrep.EventAlertTriggered, OrderKey: "alert:1", At: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the swept delivery", func() { clk.Advance(100 * time.Millisecond) }, func() bool { return len(s.delivered()) == 1 })
+	if waited := clk.Now().Sub(t0); waited < eventSweep || waited > eventSweep+2*time.Second {
+		t.Errorf("delivered after %v of clock time, want about the sweep interval %v", waited, eventSweep)
+	}
+	if n := store.readCount(); n > 3 {
+		t.Errorf("events read %d times in %v of polling; want only at the start and at the sweep", n, clk.Now().Sub(t0))
+	}
+}

@@ -15,6 +15,7 @@ import (
 // meanwhile. It reports whether a full batch was read.
 func (d *Dispatcher) expand(ctx context.Context) bool {
 	evs, err := d.store.PendingEvents(ctx, d.opts.Batch)
+	d.expandFailed = err != nil
 	if err != nil {
 		if ctx.Err() == nil {
 			d.log.Error("read pending events", "err", err)
@@ -23,6 +24,7 @@ func (d *Dispatcher) expand(ctx context.Context) bool {
 	}
 	for _, e := range evs {
 		if err := d.expandOne(ctx, e); err != nil && ctx.Err() == nil {
+			d.expandFailed = true
 			d.log.Error("expand event", "event", e.ID, "kind", e.Kind, "err", err)
 		}
 	}

@@ -22,6 +22,7 @@ type memStore struct {
 	deliveries []*memDelivery
 	keys       map[string]bool
 	claims     int
+	reads      int // PendingEvents calls
 }
 
 type memEvent struct {
@@ -55,6 +56,7 @@ func (s *memStore) AddEvents(ctx context.Context, events []sitrep.Event) error {
 func (s *memStore) PendingEvents(ctx context.Context, limit int) ([]sitrep.Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.reads++
 	var out []sitrep.Event
 	for _, e := range s.events {
 		if !e.expanded && len(out) < limit {
@@ -212,4 +214,10 @@ func (s *memStore) claimCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.claims
+}
+
+func (s *memStore) readCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reads
 }
