@@ -223,6 +223,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.notif = notif
+	store.OnEvents(notif.dispatch.Kick)
 	if cfg.Storage.Driver != "postgres" {
 		// Only this process uses the embedded database: a delivery still
 		// claimed belongs to a sitrep that died mid-send, and goes out

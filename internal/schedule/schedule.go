@@ -45,6 +45,8 @@ type Stats struct {
 	// Skipped counts runs not started because the monitor's previous check
 	// was still running or waiting for a slot.
 	Skipped uint64
+	// Workers are the goroutines kept for running checks, busy or idle.
+	Workers int
 }
 
 // Scheduler runs checks on time. Its methods are safe for concurrent use.
@@ -66,6 +68,8 @@ type Scheduler struct {
 	hosts      map[string]*hostSlots
 	running    int
 	globalWait []*task
+	idle       []*worker // waiting for a check, longest idle first
+	workers    int       // alive, busy or idle
 	started    uint64
 	skipped    uint64
 	stopped    bool
@@ -203,7 +207,7 @@ func (s *Scheduler) Parked() (until time.Time, parked bool) {
 func (s *Scheduler) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := Stats{Monitors: len(s.entries), Running: s.running, Started: s.started, Skipped: s.skipped}
+	st := Stats{Monitors: len(s.entries), Running: s.running, Started: s.started, Skipped: s.skipped, Workers: s.workers}
 	st.Waiting = len(s.globalWait)
 	for _, h := range s.hosts {
 		st.Waiting += len(h.wait)
@@ -218,6 +222,7 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	stopLoop, cancelRun := s.stopLoop, s.cancelRun
 	s.stopped = true
+	s.reapIdleLocked(time.Time{})
 	for _, t := range s.globalWait {
 		delete(s.busy, t.id)
 	}
@@ -270,6 +275,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 		s.parked = false
 		now := s.clock.Now()
 		s.dispatchDueLocked(now)
+		s.reapIdleLocked(now)
 		var armed time.Time
 		if len(s.heap) > 0 {
 			armed = s.heap[0].next
@@ -355,7 +361,63 @@ func (s *Scheduler) startWaitingLocked() {
 		s.running++
 		s.started++
 		s.wg.Add(1)
-		go s.execute(s.runCtx, t)
+		if n := len(s.idle); n > 0 {
+			w := s.idle[n-1]
+			s.idle = s.idle[:n-1]
+			w.next <- t
+		} else {
+			s.workers++
+			go s.work(s.runCtx, &worker{next: make(chan *task, 1)}, t)
+		}
+	}
+}
+
+// workerIdle is how long a worker may wait for its next check before the
+// timing goroutine ends it.
+const workerIdle = 5 * time.Second
+
+// worker is a goroutine that runs checks one after another. Reusing them
+// matters at hundreds of checks a second: a new goroutine's stack grows by
+// copying several times during a check's dial and TLS calls, which cost
+// more CPU than the handoff (docs/benchmarks.md). Idle workers wait on
+// their own channel with no timer of their own, since resetting a timer
+// per check wakes the network poller; the timing goroutine, awake anyway,
+// ends the ones idle too long.
+type worker struct {
+	next      chan *task // buffered 1; nil ends the worker
+	idleSince time.Time
+}
+
+func (s *Scheduler) work(ctx context.Context, w *worker, t *task) {
+	for t != nil {
+		s.execute(ctx, t)
+		s.mu.Lock()
+		if s.stopped {
+			s.workers--
+			s.mu.Unlock()
+			return
+		}
+		// Last in, first out: busy workers stay warm and the ones at the
+		// bottom age out.
+		w.idleSince = s.clock.Now()
+		s.idle = append(s.idle, w)
+		s.mu.Unlock()
+		t = <-w.next
+	}
+}
+
+// reapIdleLocked ends workers idle since before now-workerIdle, or all of
+// them when the scheduler stops.
+func (s *Scheduler) reapIdleLocked(now time.Time) {
+	n := 0
+	for n < len(s.idle) && (s.stopped || now.Sub(s.idle[n].idleSince) >= workerIdle) {
+		s.idle[n].next <- nil
+		s.idle[n] = nil
+		s.workers--
+		n++
+	}
+	if n > 0 {
+		s.idle = append(s.idle[:0], s.idle[n:]...)
 	}
 }
 

@@ -43,6 +43,7 @@ func (s *Store) writeEvents(ctx context.Context, tx *sql.Tx, events []sitrep.Eve
 			e.MaintenanceID, e.AlertID, e.MonitorID, comps, e.OrderKey, e.Level); err != nil {
 			return fmt.Errorf("store event %s: %w", e.Kind, err)
 		}
+		s.wroteEvents = true
 	}
 	return nil
 }

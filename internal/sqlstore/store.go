@@ -48,6 +48,10 @@ type Store struct {
 	// of committed rows (see dict.go).
 	wmu  sync.Mutex
 	dict *dicts
+	// wroteEvents says the transaction in progress wrote outbox events
+	// (guarded by wmu); onEvents is called after such a commit.
+	wroteEvents bool
+	onEvents    atomic.Pointer[func()]
 	// queue counts goroutines waiting for wmu, so that Maintain can let
 	// them go first between its transactions (see yieldWriter).
 	queue writerQueue
@@ -195,6 +199,7 @@ func (s *Store) Transact(ctx context.Context, fn func(*sql.Tx) error) (err error
 }
 
 func (s *Store) transactLocked(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	s.wroteEvents = false
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return s.diskFull(fmt.Errorf("begin transaction: %w", err))
@@ -216,7 +221,20 @@ func (s *Store) transactLocked(ctx context.Context, fn func(*sql.Tx) error) (err
 		return s.diskFull(fmt.Errorf("commit: %w", err))
 	}
 	s.dict.commit()
+	if s.wroteEvents {
+		if fn := s.onEvents.Load(); fn != nil {
+			(*fn)()
+		}
+	}
 	return nil
+}
+
+// OnEvents sets fn to be called after every commit that wrote outbox
+// events, whichever path wrote them (an API edit, automation, an alert), so
+// the notification dispatcher can start at once instead of at its next poll.
+// fn runs with the writer held: it must only signal, never block or write.
+func (s *Store) OnEvents(fn func()) {
+	s.onEvents.Store(&fn)
 }
 
 // q rewrites a portable query for the dialect.
