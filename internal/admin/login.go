@@ -53,8 +53,14 @@ func (u *UI) handleLogin(w http.ResponseWriter, r *http.Request) {
 		u.loginFailed(w, r, loginData{Email: email, Next: next}, err)
 		return
 	}
-	// Every sign-in gets the new token the service issued, never one the
-	// browser brought along, so a planted cookie cannot be fixated.
+	u.signedIn(w, r, res, next)
+}
+
+// signedIn finishes a first sign-in step, by password or single sign-on:
+// the browser gets the new token the service issued, never one it brought
+// along, so a planted cookie cannot be fixated; then it goes on to next or
+// to the TOTP step.
+func (u *UI) signedIn(w http.ResponseWriter, r *http.Request, res sitrep.LoginResult, next string) {
 	u.setCookie(w, sessionCookie, res.SessionToken, 0)
 	if res.NeedTOTP {
 		http.Redirect(w, r, "/login?step=totp&next="+url.QueryEscape(next), http.StatusSeeOther)

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"net/url"
 
 	"sitrep"
 )
@@ -72,14 +71,7 @@ func (u *UI) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		u.oidcFailed(w, r, next, err)
 		return
 	}
-	// A new token from the service, as with a password: a cookie planted
-	// before sign-in is never promoted.
-	u.setCookie(w, sessionCookie, res.SessionToken, 0)
-	if res.NeedTOTP {
-		http.Redirect(w, r, "/login?step=totp&next="+url.QueryEscape(next), http.StatusSeeOther)
-		return
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	u.signedIn(w, r, res, next)
 }
 
 // oidcFailed shows the sign-in page with the reason; the password form
