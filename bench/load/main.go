@@ -39,10 +39,19 @@ type options struct {
 	restart   bool
 	out       string
 	profile   string
-	debugAddr string // where sitrep serves pprof when -profile is set
+	debugAddr string
+	floor     time.Duration
+	floorOnly bool // where sitrep serves pprof when -profile is set
 }
 
 func main() {
+	if job := os.Getenv(floorEnv); job != "" {
+		if err := floorClient(job); err != nil {
+			fmt.Fprintln(os.Stderr, "load: floor client:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var o options
 	flag.IntVar(&o.monitors, "monitors", 10000, "number of HTTP monitors (and targets)")
 	flag.DurationVar(&o.interval, "interval", 30*time.Second, "check interval of every monitor")
@@ -62,6 +71,8 @@ func main() {
 	flag.BoolVar(&o.latency, "latency", true, "time sequential GET /api/v1/monitors at the end of the run")
 	flag.BoolVar(&o.restart, "restart", true, "after the run, restart sitrep on the same data and time /healthz")
 	flag.StringVar(&o.out, "out", "", "also append the JSON line to this file")
+	flag.DurationVar(&o.floor, "floor", 30*time.Second, "after the run, time a bare client making the same requests at the same rate (0: skip)")
+	flag.BoolVar(&o.floorOnly, "floor-only", false, "start the targets and time only the bare client (-floor), without sitrep")
 	flag.StringVar(&o.profile, "profile", "", "write a CPU profile of sitrep over the steady window (at most 2 minutes) to this file")
 	flag.Parse()
 

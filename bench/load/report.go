@@ -63,12 +63,14 @@ type report struct {
 	LagP99APILoadMS float64 `json:"lag_p99_api_load_ms,omitempty"`
 	StoreWriteP99MS float64 `json:"store_write_p99_ms"`
 
-	CPUPerCheckMS     float64 `json:"cpu_per_check_ms"`
-	CPUPercent        float64 `json:"cpu_percent_one_core"`
-	HarnessCPUPercent float64 `json:"harness_cpu_percent_one_core"`
-	PeakRSSMB         float64 `json:"peak_rss_mb"` // VmHWM at the end of the load, before the one-shot GETs
-	RSSEndMB          float64 `json:"rss_end_mb"`
-	PeakRSSAfterAPIMB float64 `json:"peak_rss_after_api_mb"`
+	CPUPerCheckMS float64 `json:"cpu_per_check_ms"`
+	// Floor is a bare client's cost for the same requests (floor.go).
+	Floor             *floorResult `json:"floor,omitempty"`
+	CPUPercent        float64      `json:"cpu_percent_one_core"`
+	HarnessCPUPercent float64      `json:"harness_cpu_percent_one_core"`
+	PeakRSSMB         float64      `json:"peak_rss_mb"` // VmHWM at the end of the load, before the one-shot GETs
+	RSSEndMB          float64      `json:"rss_end_mb"`
+	PeakRSSAfterAPIMB float64      `json:"peak_rss_after_api_mb"`
 
 	BytesPerResult    float64 `json:"bytes_per_result"`
 	BytesPerResultHow string  `json:"bytes_per_result_method"`
@@ -125,6 +127,10 @@ func (r *report) writeText(w io.Writer) {
 	p("  sched lag    p50 %.1f ms, p99 %.1f ms (sitrep_scheduler_lag_seconds, steady window)", r.LagP50MS, r.LagP99MS)
 	p("  store write  p99 %.1f ms per batch", r.StoreWriteP99MS)
 	p("  cpu          %.3f ms/check, %.1f%% of one core (harness itself %.1f%%)", r.CPUPerCheckMS, r.CPUPercent, r.HarnessCPUPercent)
+	if f := r.Floor; f != nil {
+		p("  floor        bare client, same requests at %.1f/s for %.0fs: %.3f ms/request, %.1f%% of one core (%d errors); sitrep above it: %.3f ms/check",
+			f.RequestsPerS, f.Seconds, f.CPUPerReqMS, f.CPUPercent, f.Errors, r.CPUPerCheckMS-f.CPUPerReqMS)
+	}
 	p("  memory       peak RSS %.1f MB (VmHWM), %.1f MB resident at the end; peak %.1f MB after the one-shot GETs",
 		r.PeakRSSMB, r.RSSEndMB, r.PeakRSSAfterAPIMB)
 	p("  storage      %.2f B/result (%s), %.1f MB/hour extrapolated; %d results, data dir %d B at end, %d B after stop",

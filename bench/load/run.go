@@ -66,6 +66,10 @@ func run(ctx context.Context, log *slog.Logger, o options) (*report, error) {
 		return r, err
 	}
 	defer t.close()
+	if o.floorOnly {
+		r.Floor, err = runFloor(ctx, log, tmp, t.urls, r.ExpectedChecksPerSec, o.floor)
+		return r, err
+	}
 
 	cfg := filepath.Join(tmp, "sitrep.yaml")
 	data := filepath.Join(tmp, "data")
@@ -147,6 +151,11 @@ func run(ctx context.Context, log *slog.Logger, o options) (*report, error) {
 
 	if o.restart && ctx.Err() == nil {
 		warmStarts(ctx, log, r, bin, cfg, data, logPath)
+	}
+	if o.floor > 0 && ctx.Err() == nil {
+		if r.Floor, err = runFloor(ctx, log, tmp, t.urls, r.ExpectedChecksPerSec, o.floor); err != nil {
+			r.note("floor: %v", err)
+		}
 	}
 	return r, nil
 }
