@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"sitrep/internal/schedule"
 )
 
 // The floor is what the same checks cost a program that does nothing but
@@ -125,10 +127,10 @@ func floorClient(job string) error {
 	start := time.Now()
 	n := int(rate * secs)
 	var wg sync.WaitGroup
-	// Paced as sitrep paces its checks: wake every 10 ms and start what is
-	// due, so the floor does not pay a timer wake-up per request that
-	// sitrep does not pay either.
-	const tick = 10 * time.Millisecond
+	// Paced as sitrep paces its checks (schedule.Coalesce): wake, start
+	// what is due, sleep; so the floor pays for as many wake-ups as sitrep
+	// does, no more and no fewer.
+	tick := schedule.Coalesce
 	for i := 0; i < n; {
 		due := min(n, int(rate*time.Since(start).Seconds())+1)
 		for ; i < due; i++ {
