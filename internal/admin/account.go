@@ -95,7 +95,7 @@ func (u *UI) handleChangePassword(w http.ResponseWriter, r *http.Request, s *sit
 	}
 	// The service ends every session of the user on a password change,
 	// this one included.
-	u.setCookie(w, sessionCookie, "", -1)
+	u.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login?changed=1", http.StatusSeeOther)
 }
 

@@ -61,7 +61,7 @@ func (u *UI) handleLogin(w http.ResponseWriter, r *http.Request) {
 // along, so a planted cookie cannot be fixated; then it goes on to next or
 // to the TOTP step.
 func (u *UI) signedIn(w http.ResponseWriter, r *http.Request, res sitrep.LoginResult, next string) {
-	u.setCookie(w, sessionCookie, res.SessionToken, 0)
+	u.setCookie(w, r, sessionCookie, res.SessionToken, 0)
 	if res.NeedTOTP {
 		http.Redirect(w, r, "/login?step=totp&next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
@@ -83,7 +83,7 @@ func (u *UI) secondFactor(w http.ResponseWriter, r *http.Request, code, next str
 		return
 	}
 	if res.SessionToken != "" {
-		u.setCookie(w, sessionCookie, res.SessionToken, 0)
+		u.setCookie(w, r, sessionCookie, res.SessionToken, 0)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -117,7 +117,7 @@ func (u *UI) loginFailed(w http.ResponseWriter, r *http.Request, d loginData, er
 // is its own, so another site cannot sign people out.
 func (u *UI) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if u.session(r) == nil {
-		u.setCookie(w, sessionCookie, "", -1)
+		u.setCookie(w, r, sessionCookie, "", -1)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
@@ -127,7 +127,7 @@ func (u *UI) handleLogout(w http.ResponseWriter, r *http.Request) {
 				u.logger.ErrorContext(r.Context(), "sign out", "err", err)
 			}
 		}
-		u.setCookie(w, sessionCookie, "", -1)
+		u.setCookie(w, r, sessionCookie, "", -1)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 	}, false)(w, r)
 }

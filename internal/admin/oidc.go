@@ -14,12 +14,12 @@ const (
 	oidcCookieAge = 10 * 60
 )
 
-func (u *UI) setOIDCCookie(w http.ResponseWriter, value string, maxAge int) {
+func (u *UI) setOIDCCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
 	// SameSite=Lax (not Strict): the provider's redirect back is a
 	// cross-site top-level navigation, which must bring the cookie along.
 	http.SetCookie(w, &http.Cookie{
 		Name: oidcCookie, Value: value, Path: "/login/oidc", MaxAge: maxAge,
-		HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: u.secureCookies(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -36,7 +36,7 @@ func (u *UI) handleOIDCStart(w http.ResponseWriter, r *http.Request) {
 		u.oidcFailed(w, r, next, err)
 		return
 	}
-	u.setOIDCCookie(w, flow, oidcCookieAge)
+	u.setOIDCCookie(w, r, flow, oidcCookieAge)
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
@@ -50,7 +50,7 @@ func (u *UI) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		flow = c.Value
 	}
 	// The flow is single-use whatever happens next.
-	u.setOIDCCookie(w, "", -1)
+	u.setOIDCCookie(w, r, "", -1)
 	id, next, err := u.idp.Finish(r.Context(), flow, r.URL.Query())
 	if err != nil {
 		u.logger.WarnContext(r.Context(), "single sign-on refused", "err", err)

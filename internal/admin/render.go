@@ -162,6 +162,8 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case sitrep.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case sitrep.ETOOMANYREQUESTS:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

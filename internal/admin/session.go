@@ -25,11 +25,19 @@ const (
 // sessionHandler is a page handler that runs for a signed-in session.
 type sessionHandler func(w http.ResponseWriter, r *http.Request, s *sitrep.Session)
 
-func (u *UI) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+func (u *UI) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: u.secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: u.secureCookies(r), SameSite: http.SameSiteLaxMode,
 	})
+}
+
+// secureCookies reports whether cookies set in answer to r are marked
+// Secure: always when sitrep is known to be served over HTTPS, and also
+// whenever this request came over TLS, directly or through a trusted
+// TLS-terminating proxy, so that a session token is never sent in clear.
+func (u *UI) secureCookies(r *http.Request) bool {
+	return u.secure || r.TLS != nil || sitrep.ViaHTTPS(r.Context())
 }
 
 // session returns the signed-in session of the request, or nil.
@@ -115,7 +123,7 @@ func (u *UI) preToken(w http.ResponseWriter, r *http.Request) string {
 		return c.Value
 	}
 	v := u.newToken()
-	u.setCookie(w, preCookie, v, 0)
+	u.setCookie(w, r, preCookie, v, 0)
 	return v
 }
 

@@ -338,6 +338,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		Alerts:            alerts,
 		SendPasswordReset: a.sendPasswordReset,
 		Identity:          idp,
+		Secure:            publicHTTPS(cfg.PublicURL),
 	})
 	if err != nil {
 		return fmt.Errorf("admin UI: %w", err)
@@ -348,7 +349,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 		root.Handle(p, ui)
 	}
 	a.server = &http.Server{
-		Handler:           withClientIP(root),
+		Handler:           withClientIP(a.trustedProxies, root),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,6 +38,9 @@ type Config struct {
 	// PublicURL is public_url without a trailing slash, or "" when unset:
 	// BaseURL then falls back to the listen address.
 	PublicURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed; empty means none are.
+	TrustedProxies []netip.Prefix
 	// Components in file order. A zero Rule field means the default rule's
 	// (ComponentRule.WithDefaults); Automation is nil unless the component
 	// overrides a setting, and then has pointers only for those it sets.
@@ -173,6 +177,7 @@ func decode(path string, data []byte, lookup func(string) (string, bool), stream
 		cfg.Monitors = d.monitors(s, n, cfg.Defaults)
 	}
 	cfg.PublicURL = d.publicURL(top)
+	cfg.TrustedProxies = d.trustedProxies(top)
 	cfg.Incidents = d.incidents(top.sub("incidents"))
 	cfg.MaintenanceReminders = d.reminders(top.sub("maintenance"))
 	cfg.Components = d.components(top.list("components"))

@@ -213,6 +213,8 @@ func newSpec() *spec {
 				Doc: "Name of the place this sitrep node checks from (e.g. `oslo`); results are recorded under it and monitors' `locations` refer to it. Same form as a monitor id."},
 			{Key: "public_url", Kind: kindString, DefaultDoc: "`http://` and the listen address", Example: "https://status.example.com",
 				Doc: "The address people reach sitrep at, for absolute links in feeds, emails and exported pages: an http or https URL, optionally with a path."},
+			{Key: "trusted_proxies", Kind: kindStrings, DefaultDoc: "none: proxy headers are ignored", Example: "[127.0.0.1, 10.0.0.0/8, \"::1\"]",
+				Doc: "IP addresses or CIDR ranges of the reverse proxies in front of sitrep. From these peers only, `X-Forwarded-For` gives the client's address (for login throttling, subscribe limits and the audit log; read from the right, skipping the listed proxies) and `X-Forwarded-Proto: https` marks the request as HTTPS (HSTS, Secure cookies). From anyone else both headers are ignored, so list only proxies you run."},
 			{Key: "storage", Kind: kindSection, Section: s.storage, Doc: "Where data is kept; see below."},
 			{Key: "defaults", Kind: kindSection, Section: s.defaults, Doc: "Defaults for every monitor; see below."},
 			{Key: "incidents", Kind: kindSection, Section: s.status.incidents, Doc: "How incidents are opened, resolved and nudged by themselves; see below."},

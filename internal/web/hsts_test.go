@@ -4,23 +4,30 @@ import (
 	"crypto/tls"
 	"net/http/httptest"
 	"testing"
+
+	"sitrep"
 )
 
 func TestHSTS(t *testing.T) {
 	fe := newFullEnv(t)
 	for _, tc := range []struct {
 		name, path string
-		tls        bool
+		tls, proxy bool // proxy: a trusted proxy said X-Forwarded-Proto: https
 		want       string
 	}{
-		{"TLS page", "/healthz", true, hstsValue},
-		{"TLS API error", "/api/v1/nothing", true, hstsValue},
-		{"plain HTTP", "/healthz", false, ""},
+		{"TLS page", "/healthz", true, false, hstsValue},
+		{"TLS API error", "/api/v1/nothing", true, false, hstsValue},
+		{"plain HTTP", "/healthz", false, false, ""},
+		{"HTTPS via trusted proxy", "/healthz", false, true, hstsValue},
+		{"HTTPS via trusted proxy, API error", "/api/v1/nothing", false, true, hstsValue},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := httptest.NewRequest("GET", tc.path, nil)
 			if tc.tls {
 				req.TLS = &tls.ConnectionState{}
+			}
+			if tc.proxy {
+				req = req.WithContext(sitrep.WithHTTPS(req.Context()))
 			}
 			rec := httptest.NewRecorder()
 			fe.srv.ServeHTTP(rec, req)
