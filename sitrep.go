@@ -7,6 +7,7 @@ package sitrep
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -41,8 +42,8 @@ func (t systemTimer) C() <-chan time.Time        { return t.t.C }
 func (t systemTimer) Stop() bool                 { return t.t.Stop() }
 func (t systemTimer) Reset(d time.Duration) bool { return t.t.Reset(d) }
 
-// Error codes. They are mapped to HTTP status codes in one place (internal/web)
-// and to exit codes by the CLI.
+// Error codes. They are mapped to HTTP status codes in one place (HTTPStatus,
+// for the API, the pages and the admin UI alike) and to exit codes by the CLI.
 const (
 	ECONFLICT     = "conflict"
 	EINTERNAL     = "internal"
@@ -55,6 +56,28 @@ const (
 	// are being slowed down.
 	ETOOMANYREQUESTS = "too_many_requests"
 )
+
+// HTTPStatus maps an error code to the HTTP status every web answer uses
+// for it; unknown codes are internal errors.
+func HTTPStatus(code string) int {
+	switch code {
+	case EINVALID:
+		return http.StatusBadRequest
+	case ENOTFOUND:
+		return http.StatusNotFound
+	case ECONFLICT:
+		return http.StatusConflict
+	case EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case EFORBIDDEN:
+		return http.StatusForbidden
+	case EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	case ETOOMANYREQUESTS:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is an error meant for the user: a code, a message that says what is
 // wrong and what would be valid, and, where one is to blame, the field.

@@ -61,7 +61,7 @@ func (u *UI) handleConfirmTOTP(w http.ResponseWriter, r *http.Request, s *sitrep
 		if code == sitrep.ECONFLICT {
 			d = accountData{}
 		}
-		u.showAccount(w, r, s, statusOf(code), d, err)
+		u.showAccount(w, r, s, sitrep.HTTPStatus(code), d, err)
 		return
 	}
 	s.User.TOTPEnabled = true
@@ -90,7 +90,7 @@ func (u *UI) handleChangePassword(w http.ResponseWriter, r *http.Request, s *sit
 			u.fail(w, r, s, err)
 			return
 		}
-		u.showAccount(w, r, s, statusOf(code), accountData{}, err)
+		u.showAccount(w, r, s, sitrep.HTTPStatus(code), accountData{}, err)
 		return
 	}
 	// The service ends every session of the user on a password change,

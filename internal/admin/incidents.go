@@ -138,7 +138,7 @@ func (u *UI) formFailed(w http.ResponseWriter, r *http.Request, s *sitrep.Sessio
 	}
 	v := u.newView(s, title, nav, data)
 	v.Error = errorText(err)
-	u.render(w, r, statusOf(code), tmpl, v)
+	u.render(w, r, sitrep.HTTPStatus(code), tmpl, v)
 }
 
 type incidentData struct {
@@ -265,7 +265,7 @@ func (u *UI) changeIncident(w http.ResponseWriter, r *http.Request, s *sitrep.Se
 		}
 		v := u.incidentView(r, s, inc, f)
 		v.Error = errorText(err)
-		u.render(w, r, statusOf(code), "incident", v)
+		u.render(w, r, sitrep.HTTPStatus(code), "incident", v)
 		return
 	}
 	http.Redirect(w, r, "/admin/incidents/"+url.PathEscape(id), http.StatusSeeOther)

@@ -105,7 +105,7 @@ func (u *UI) loginFailed(w http.ResponseWriter, r *http.Request, d loginData, er
 	d.Pre = u.preToken(w, r)
 	v := u.newView(nil, "Sign in", "", d)
 	v.Error = msg
-	status := statusOf(code)
+	status := sitrep.HTTPStatus(code)
 	if code == sitrep.ENOTFOUND {
 		status = http.StatusUnauthorized
 	}
@@ -175,5 +175,5 @@ func (u *UI) setupFailed(w http.ResponseWriter, r *http.Request, d setupData, er
 	d.Pre = u.preToken(w, r)
 	v := u.newView(nil, "Set up sitrep", "", d)
 	v.Error = errorText(err)
-	u.render(w, r, statusOf(sitrep.ErrorCode(err)), "setup", v)
+	u.render(w, r, sitrep.HTTPStatus(sitrep.ErrorCode(err)), "setup", v)
 }

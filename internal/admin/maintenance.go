@@ -167,7 +167,7 @@ func (u *UI) handleMaintenanceAction(w http.ResponseWriter, r *http.Request, s *
 		}
 		v := u.maintenanceView(r, s, m, r.PostFormValue("end"))
 		v.Error = errorText(err)
-		u.render(w, r, statusOf(code), "maintenance", v)
+		u.render(w, r, sitrep.HTTPStatus(code), "maintenance", v)
 		return
 	}
 	http.Redirect(w, r, "/admin/maintenances/"+url.PathEscape(id), http.StatusSeeOther)

@@ -79,7 +79,7 @@ func (u *UI) handleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 func (u *UI) oidcFailed(w http.ResponseWriter, r *http.Request, next string, err error) {
 	v := u.newView(nil, "Sign in", "", loginData{Pre: u.preToken(w, r), Next: next})
 	v.Error = "Single sign-on failed: " + errorText(err)
-	status := statusOf(sitrep.ErrorCode(err))
+	status := sitrep.HTTPStatus(sitrep.ErrorCode(err))
 	u.render(w, r, status, "login", v)
 }
 

@@ -147,27 +147,6 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	w.Write(buf.Bytes()) //nolint:errcheck // the client went away
 }
 
-// statusOf maps a domain error code to an HTTP status for the pages.
-func statusOf(code string) int {
-	switch code {
-	case sitrep.EINVALID:
-		return http.StatusBadRequest
-	case sitrep.ENOTFOUND:
-		return http.StatusNotFound
-	case sitrep.ECONFLICT:
-		return http.StatusConflict
-	case sitrep.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case sitrep.EFORBIDDEN:
-		return http.StatusForbidden
-	case sitrep.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case sitrep.ETOOMANYREQUESTS:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 type errorData struct {
 	Status  int
 	Heading string
@@ -182,7 +161,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *sitrep.Session, err
 	if code == sitrep.EINTERNAL {
 		u.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	status := statusOf(code)
+	status := sitrep.HTTPStatus(code)
 	d := errorData{Status: status, Heading: http.StatusText(status), Message: errorText(err), SignIn: code == sitrep.EUNAUTHORIZED}
 	if status == http.StatusForbidden {
 		d.Heading = "Not allowed"

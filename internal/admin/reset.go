@@ -61,7 +61,7 @@ func (u *UI) handleReset(w http.ResponseWriter, r *http.Request) {
 		d := resetData{Pre: u.preToken(w, r), Token: token}
 		v := u.newView(nil, "Choose a new password", "", d)
 		v.Error = errorText(err)
-		u.render(w, r, statusOf(code), "reset_token", v)
+		u.render(w, r, sitrep.HTTPStatus(code), "reset_token", v)
 		return
 	}
 	http.Redirect(w, r, "/login?reset=done", http.StatusSeeOther)

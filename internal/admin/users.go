@@ -57,7 +57,7 @@ func (u *UI) showUsers(w http.ResponseWriter, r *http.Request, s *sitrep.Session
 			u.fail(w, r, s, formErr)
 			return
 		}
-		v.Error, status = errorText(formErr), statusOf(code)
+		v.Error, status = errorText(formErr), sitrep.HTTPStatus(code)
 	}
 	switch r.URL.Query().Get("done") {
 	case "created":

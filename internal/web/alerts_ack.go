@@ -79,7 +79,7 @@ func (ar *alertRoutes) ackFailed(w http.ResponseWriter, r *http.Request, err err
 	if code == sitrep.EINTERNAL {
 		ar.s.logger.ErrorContext(r.Context(), "acknowledge alert", "err", err)
 	}
-	ar.renderAck(w, statusOf(code), ackView{Heading: "Cannot acknowledge", Text: sitrep.ErrorMessage(err)})
+	ar.renderAck(w, sitrep.HTTPStatus(code), ackView{Heading: "Cannot acknowledge", Text: sitrep.ErrorMessage(err)})
 }
 
 func (ar *alertRoutes) renderAck(w http.ResponseWriter, status int, v ackView) {

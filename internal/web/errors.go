@@ -8,28 +8,6 @@ import (
 	"sitrep"
 )
 
-// statusOf maps a domain error code to an HTTP status. It is the only place
-// that does, so the API and the pages agree.
-func statusOf(code string) int {
-	switch code {
-	case sitrep.EINVALID:
-		return http.StatusBadRequest
-	case sitrep.ENOTFOUND:
-		return http.StatusNotFound
-	case sitrep.ECONFLICT:
-		return http.StatusConflict
-	case sitrep.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case sitrep.EFORBIDDEN:
-		return http.StatusForbidden
-	case sitrep.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case sitrep.ETOOMANYREQUESTS:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 // writeError answers with {"error":{"code","message","field"}}. Internal
 // errors are logged with their detail and shown to the user without it; the
 // user's own mistakes are not worth a log line.
@@ -45,7 +23,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		field = e.Field
 		message = field + ": " + message
 	}
-	writeErrorJSON(w, statusOf(code), code, message, field)
+	writeErrorJSON(w, sitrep.HTTPStatus(code), code, message, field)
 }
 
 func writeErrorJSON(w http.ResponseWriter, status int, code, message, field string) {

@@ -194,7 +194,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		s.logger.ErrorContext(r.Context(), "load status page", "path", r.URL.Path, "err", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	http.Error(w, http.StatusText(statusOf(code)), statusOf(code))
+	http.Error(w, http.StatusText(sitrep.HTTPStatus(code)), sitrep.HTTPStatus(code))
 }
 
 func (s *Server) pageNotFound(w http.ResponseWriter, r *http.Request, pr pageReq) {

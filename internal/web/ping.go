@@ -52,7 +52,7 @@ func (s *Server) pingHandler(kind sitrep.PingKind) http.HandlerFunc {
 			s.logger.LogAttrs(r.Context(), slog.LevelError, "record ping", slog.String("kind", string(kind)), slog.Any("err", err))
 			s.writePingText(w, r, http.StatusInternalServerError, "internal error")
 		default:
-			s.writePingText(w, r, statusOf(code), err.Error())
+			s.writePingText(w, r, sitrep.HTTPStatus(code), err.Error())
 		}
 	}
 }

@@ -79,7 +79,7 @@ func (sr *subscriberRoutes) failed(w http.ResponseWriter, r *http.Request, slug 
 	if code == sitrep.EINTERNAL {
 		sr.s.logger.ErrorContext(r.Context(), "subscription", "path", r.URL.Path, "err", err)
 	}
-	sr.message(w, r, statusOf(code), slug, "Something went wrong", sitrep.ErrorMessage(err))
+	sr.message(w, r, sitrep.HTTPStatus(code), slug, "Something went wrong", sitrep.ErrorMessage(err))
 }
 
 // pageOf resolves the form's page: by custom domain or slug, behind the
