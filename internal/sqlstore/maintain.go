@@ -96,25 +96,8 @@ func (s *Store) compact(ctx context.Context, last int64) (int, error) {
 		if err != nil || n == 0 {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM result_log WHERE seq <= ? RETURNING data`), upTo)
-		if err != nil {
-			return fmt.Errorf("take log rows: %w", err)
-		}
 		var rs []raw
-		for rows.Next() {
-			var data []byte
-			if err := rows.Scan(&data); err != nil {
-				rows.Close()
-				return err
-			}
-			taken++
-			if rs, err = decodeLog(rs, data, 0); err != nil {
-				rows.Close()
-				return fmt.Errorf("decode log row: %w", err)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if rs, taken, err = s.takeLog(ctx, tx, upTo); err != nil {
 			return err
 		}
 		if len(rs) == 0 {
@@ -145,6 +128,32 @@ func (s *Store) compact(ctx context.Context, last int64) (int, error) {
 		return s.mergeRollups(ctx, tx, rollups)
 	})
 	return taken, err
+}
+
+// takeLog deletes the log rows up to seq upTo and returns their results
+// and how many rows they were.
+func (s *Store) takeLog(ctx context.Context, tx *sql.Tx, upTo int64) ([]raw, int, error) {
+	rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM result_log WHERE seq <= ? RETURNING data`), upTo)
+	if err != nil {
+		return nil, 0, fmt.Errorf("take log rows: %w", err)
+	}
+	defer rows.Close()
+	var rs []raw
+	n := 0
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, 0, fmt.Errorf("take log rows: %w", err)
+		}
+		n++
+		if rs, err = decodeLog(rs, data, 0); err != nil {
+			return nil, 0, fmt.Errorf("decode log row: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("take log rows: %w", err)
+	}
+	return rs, n, nil
 }
 
 // logShare picks the last seq of one transaction's share of the log: whole

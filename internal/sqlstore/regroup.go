@@ -33,26 +33,9 @@ func (s *Store) regroup(ctx context.Context, last int64) (taken int, wrote int64
 			// One row is compacted as it is: rewriting it gains nothing.
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, s.q(`DELETE FROM result_log WHERE seq <= ? RETURNING data`), upTo)
-		if err != nil {
-			return fmt.Errorf("take log rows: %w", err)
-		}
 		var rs []raw
-		for rows.Next() {
-			var data []byte
-			if err := rows.Scan(&data); err != nil {
-				rows.Close()
-				return fmt.Errorf("take log rows: %w", err)
-			}
-			taken++
-			if rs, err = decodeLog(rs, data, 0); err != nil {
-				rows.Close()
-				return fmt.Errorf("decode log row: %w", err)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("take log rows: %w", err)
+		if rs, taken, err = s.takeLog(ctx, tx, upTo); err != nil {
+			return err
 		}
 		slices.SortFunc(rs, func(a, b raw) int {
 			return cmp.Or(cmp.Compare(a.mon, b.mon), cmp.Compare(a.ms, b.ms))
